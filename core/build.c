@@ -1,0 +1,2 @@
+/* build.c — placeholder until its module lands. */
+#include "pg.h"

@@ -1,0 +1,2 @@
+/* canon.c — placeholder until its module lands. */
+#include "pg.h"

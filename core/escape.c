@@ -1,0 +1,2 @@
+/* escape.c — placeholder until its module lands. */
+#include "pg.h"

@@ -1,0 +1,2 @@
+/* json.c — placeholder until its module lands. */
+#include "pg.h"

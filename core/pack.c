@@ -1,0 +1,2 @@
+/* pack.c — placeholder until its module lands. */
+#include "pg.h"

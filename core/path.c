@@ -1,0 +1,2 @@
+/* path.c — placeholder until its module lands. */
+#include "pg.h"

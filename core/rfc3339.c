@@ -1,0 +1,2 @@
+/* rfc3339.c — placeholder until its module lands. */
+#include "pg.h"

@@ -1,0 +1,2 @@
+/* schema.c — placeholder until its module lands. */
+#include "pg.h"

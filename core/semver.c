@@ -1,0 +1,2 @@
+/* semver.c — placeholder until its module lands. */
+#include "pg.h"

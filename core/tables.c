@@ -1,0 +1,2 @@
+/* tables.c — placeholder until its module lands. */
+#include "pg.h"

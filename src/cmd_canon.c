@@ -1,0 +1,2 @@
+/* cmd_canon.c */
+#include "pg.h"

@@ -1,0 +1,2 @@
+/* cmd_pack.c */
+#include "pg.h"

@@ -1,0 +1,2 @@
+#include "pg.h"
+int main(void) { return 0; }

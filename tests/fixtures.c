@@ -1,0 +1,3 @@
+/* fixtures.c — placeholder. */
+#include "fixtures.h"
+int pg_fixtures_placeholder;

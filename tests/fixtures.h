@@ -1,0 +1,4 @@
+/* fixtures.h — placeholder. */
+#ifndef PG_FIXTURES_H
+#define PG_FIXTURES_H
+#endif

@@ -1,0 +1,2 @@
+/* mkfixtures.c — placeholder. */
+int main(void) { return 0; }
