@@ -2,7 +2,6 @@
 #ifndef PG_PG_H
 #define PG_PG_H
 
-#include "config.h"
 #include <stdint.h>
 #include <stddef.h>
 #include <libintl.h>

@@ -1,0 +1,180 @@
+/* settings.c — settings from options, config files, environment, defaults. */
+#include "settings.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const names[PG_SET_COUNT_] = {
+	"registry", "policy", "gnupghome", "key", "remote", "cacert",
+};
+
+/* Settings whose values are paths, resolved against the file's directory. */
+static int is_path(enum pg_setting s)
+{
+	return s == PG_SET_REGISTRY || s == PG_SET_POLICY || s == PG_SET_GNUPGHOME || s == PG_SET_CACERT;
+}
+
+const char *pg_setting_name(enum pg_setting s)
+{
+	return (unsigned)s < PG_SET_COUNT_ ? names[s] : "";
+}
+
+static char *trim(char *s)
+{
+	char *e;
+
+	while (*s == ' ' || *s == '\t')
+		s++;
+	e = s + strlen(s);
+	while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\n' || e[-1] == '\r'))
+		*--e = '\0';
+	return s;
+}
+
+static char *resolve(const char *file, const char *value)
+{
+	const char *slash = strrchr(file, '/');
+	char *out;
+
+	if (value[0] == '/' || !slash)
+		return strdup(value);
+	if (asprintf(&out, "%.*s/%s", (int)(slash - file), file, value) < 0)
+		return NULL;
+	return out;
+}
+
+pg_code pg_config_read(const char *path, char *values[PG_SET_COUNT_], pg_error *err)
+{
+	FILE *fp = fopen(path, "r");
+	char line[4096];
+	int lineno = 0;
+	pg_code rc = PG_OK;
+
+	if (!fp)
+		return pg_err_errno(err, errno, 0, path);
+	while (!rc && fgets(line, sizeof line, fp)) {
+		char *eq, *key, *val;
+		int k;
+
+		lineno++;
+		key = trim(line);
+		if (!*key || *key == '#')
+			continue;
+		eq = strchr(key, '=');
+		if (!eq) {
+			rc = pg_err(err, PG_USAGE, _("%s:%d: expected key = value"), path, lineno);
+			break;
+		}
+		*eq = '\0';
+		val = trim(eq + 1);
+		key = trim(key);
+		for (k = 0; k < PG_SET_COUNT_ && strcmp(names[k], key) != 0; k++)
+			;
+		if (k == PG_SET_COUNT_) {
+			rc = pg_err(err, PG_USAGE, _("%s:%d: unknown setting %s"), path, lineno, key);
+			break;
+		}
+		if (!*val)
+			continue;
+		free(values[k]);
+		values[k] = is_path((enum pg_setting)k) ? resolve(path, val) : strdup(val);
+		if (!values[k])
+			rc = pg_err(err, PG_IO_MEMORY, _("out of memory"));
+	}
+	if (!rc && ferror(fp))
+		rc = pg_err_errno(err, errno ? errno : EIO, 0, path);
+	fclose(fp);
+	return rc;
+}
+
+static char *home_path(const char *xdg_var, const char *fallback, const char *rest)
+{
+	const char *base = getenv(xdg_var), *home = getenv("HOME");
+	char *out;
+
+	if (base && base[0] == '/') {
+		if (asprintf(&out, "%s/%s", base, rest) < 0)
+			return NULL;
+	} else {
+		if (asprintf(&out, "%s/%s/%s", home && *home ? home : ".", fallback, rest) < 0)
+			return NULL;
+	}
+	return out;
+}
+
+void pg_config_free(pg_config *cfg)
+{
+	for (int i = 0; i < PG_SET_COUNT_; i++) {
+		free(cfg->value[i]);
+		cfg->value[i] = NULL;
+	}
+	free(cfg->file);
+	cfg->file = NULL;
+}
+
+pg_code pg_config_resolve(pg_config *cfg, const char *const given[PG_SET_COUNT_], const char *config_path,
+                          pg_error *err)
+{
+	char *explicit_vals[PG_SET_COUNT_] = { 0 }, *default_vals[PG_SET_COUNT_] = { 0 };
+	static const char *const env[PG_SET_COUNT_] = {
+		"PACKGATE_REGISTRY", "PACKGATE_POLICY", "GNUPGHOME", NULL, NULL, NULL,
+	};
+	char *default_file = NULL;
+	pg_code rc = PG_OK;
+
+	memset(cfg, 0, sizeof *cfg);
+	if (config_path) {
+		rc = pg_config_read(config_path, explicit_vals, err);
+		if (rc)
+			goto out;
+		cfg->file = strdup(config_path);
+	} else {
+		default_file = home_path("XDG_CONFIG_HOME", ".config", "packgate/config");
+		if (!default_file) {
+			rc = pg_err(err, PG_IO_MEMORY, _("out of memory"));
+			goto out;
+		}
+		rc = pg_config_read(default_file, default_vals, err);
+		if (rc == PG_IO_NOT_FOUND) {
+			rc = PG_OK;
+			pg_error_clear(err);
+		} else if (rc) {
+			goto out;
+		} else {
+			cfg->file = default_file;
+			default_file = NULL;
+		}
+	}
+	for (int i = 0; i < PG_SET_COUNT_; i++) {
+		const char *v = given ? given[i] : NULL;
+		const char *e = env[i] ? getenv(env[i]) : NULL;
+
+		if (v)
+			cfg->value[i] = strdup(v);
+		else if (explicit_vals[i])
+			cfg->value[i] = strdup(explicit_vals[i]);
+		else if (e && *e)
+			cfg->value[i] = strdup(e);
+		else if (default_vals[i])
+			cfg->value[i] = strdup(default_vals[i]);
+		else if (i == PG_SET_REGISTRY)
+			cfg->value[i] = home_path("XDG_DATA_HOME", ".local/share", "packgate/registry.db");
+		else
+			continue;
+		if (!cfg->value[i]) {
+			rc = pg_err(err, PG_IO_MEMORY, _("out of memory"));
+			goto out;
+		}
+	}
+out:
+	for (int i = 0; i < PG_SET_COUNT_; i++) {
+		free(explicit_vals[i]);
+		free(default_vals[i]);
+	}
+	free(default_file);
+	if (rc)
+		pg_config_free(cfg);
+	return rc;
+}
