@@ -1,4 +1,54 @@
-/* cli.h */
+/* cli.h — what the subcommands share: parsed options and output. */
 #ifndef PG_CLI_H
 #define PG_CLI_H
+
+#include <stdio.h>
+#include <cjson/cJSON.h>
+#include "pg.h"
+#include "settings.h"
+
+/* Every option of every command; main() checks which a command accepts. */
+typedef struct pg_cli {
+	int json;
+	const char *registry, *policy, *gnupghome, *key, *config, *remote;
+	const char *output;       /* -o */
+	const char *compress;     /* --compress */
+	const char *dir;          /* --dir */
+	int no_tui;
+	const char *state, *name, *search, *sort, *limit, *offset;
+	int descendants;
+	const char *depth;
+	int reject;
+	const char *target, *comment, *passphrase_file;
+	pg_config cfg;            /* resolved settings (main fills it) */
+	char **args;              /* operands after the command name */
+	int nargs;
+} pg_cli;
+
+/* Reports err: "packgate: CODE: message" on stderr, and with --json the
+ * failure object on stdout.  Returns the exit status for the code. */
+int cli_fail(const pg_cli *cli, const pg_error *err);
+
+/* Reports a usage error (exit 2) with a printf message. */
+int cli_usage(const pg_cli *cli, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Prints obj (adding "ok": true) as canonical JSON plus a newline on stdout,
+ * takes ownership of obj.  Returns 0, or 3 when stdout fails. */
+int cli_json_ok(cJSON *obj);
+
+/* Prints obj as it is (canonical JSON and a newline); takes ownership. */
+int cli_json_print(cJSON *obj);
+
+/* Prints untrusted text escaped for the terminal. */
+void cli_put(FILE *fp, const char *s);
+
+/* Flushes stdout; maps a write failure (a full disk, a closed pipe) to
+ * io.write.  Returns the exit status to use (0 or 3). */
+int cli_finish(const pg_cli *cli);
+
+int cmd_inspect(pg_cli *cli);
+int cmd_verify(pg_cli *cli);
+int cmd_build(pg_cli *cli);
+int cmd_canon(pg_cli *cli);
+
 #endif

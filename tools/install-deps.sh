@@ -1,0 +1,14 @@
+#!/bin/sh
+# install-deps.sh — installs, from Debian 12's packages, everything packgate
+# needs to build, test and run its demo.  Run as root on a fresh machine.
+set -eu
+export DEBIAN_FRONTEND=noninteractive
+apt-get update
+apt-get install -y --no-install-recommends \
+	ca-certificates build-essential autoconf automake autopoint libtool pkg-config \
+	gettext \
+	libncurses-dev libsqlite3-dev libcjson-dev libarchive-dev libgpgme-dev \
+	libcurl4-openssl-dev check libgcrypt20-dev libunistring-dev \
+	zstd gnupg gpg-agent tmux jq \
+	clang libclang-rt-14-dev \
+	groff-base
