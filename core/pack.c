@@ -417,9 +417,12 @@ static pg_code next_header(struct loader *L, struct archive_entry **e)
 		/* libarchive warns when a name could not be decoded as UTF-8;
 		 * anything else it warns about is a malformed header. */
 		const char *msg = archive_error_string(L->a);
-		if (msg && strstr(msg, "can't be converted"))
+		if (msg && strstr(msg, "can't be converted")) {
+			const char *raw = *e ? archive_entry_pathname(*e) : NULL;
+			pg_error_path(L->err, "%s", raw ? raw : "");
 			return pg_err(L->err, PG_ARCHIVE_PATH_ENCODING,
 			              _("an entry name is not valid UTF-8 (%s)"), msg);
+		}
 	}
 	*e = NULL;
 	return archive_failure(L, _("reading an entry header"));

@@ -186,8 +186,8 @@ static int scripts_ok(const struct scripts *sc)
 	if (sc->other)
 		return 0;
 	return (sc->mask & ~jpan) == 0 ||
-	       (sc->mask & ~(unsigned)(S_HAN | S_BOPOMOFO)) == 0 ||
-	       (sc->mask & ~(unsigned)(S_HAN | S_HANGUL)) == 0;
+	       (sc->mask & ~(unsigned)(S_LATIN | S_HAN | S_BOPOMOFO)) == 0 ||
+	       (sc->mask & ~(unsigned)(S_LATIN | S_HAN | S_HANGUL)) == 0;
 }
 
 static void scripts_join(const struct scripts *sc, char *out, size_t cap)
