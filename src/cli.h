@@ -50,5 +50,17 @@ int cmd_inspect(pg_cli *cli);
 int cmd_verify(pg_cli *cli);
 int cmd_build(pg_cli *cli);
 int cmd_canon(pg_cli *cli);
+int cmd_import(pg_cli *cli);
+int cmd_list(pg_cli *cli);
+int cmd_show(pg_cli *cli);
+int cmd_lineage(pg_cli *cli);
+
+struct pg_reg;
+struct pg_policy;
+/* Opens the configured registry (creating it).  Returns a pg_code. */
+int cli_open_registry(pg_cli *cli, struct pg_reg **reg, pg_error *err);
+/* Loads the configured policy into *pol, or leaves it NULL when none is
+ * configured.  Returns a pg_code. */
+int cli_load_policy(pg_cli *cli, struct pg_policy **pol, pg_error *err);
 
 #endif
