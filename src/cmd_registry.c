@@ -197,9 +197,14 @@ static int exit_for(int worst, pg_code code)
 
 static void report_error_line(const pg_error *err, const char *path)
 {
+	size_t n = strlen(path);
+
 	fprintf(stderr, "packgate: %s: ", pg_code_name(err->code));
-	cli_put(stderr, path);
-	fputs(": ", stderr);
+	/* name the pack unless the message already starts with it */
+	if (strncmp(err->message, path, n) != 0 || err->message[n] != ':') {
+		cli_put(stderr, path);
+		fputs(": ", stderr);
+	}
 	cli_put(stderr, err->message);
 	fputc('\n', stderr);
 }
