@@ -54,6 +54,11 @@ int cmd_import(pg_cli *cli);
 int cmd_list(pg_cli *cli);
 int cmd_show(pg_cli *cli);
 int cmd_lineage(pg_cli *cli);
+int cmd_approve(pg_cli *cli);
+int cmd_transition(pg_cli *cli);
+int cmd_log(pg_cli *cli);
+int cmd_audit(pg_cli *cli);
+int cmd_sign(pg_cli *cli);
 
 struct pg_reg;
 struct pg_policy;

@@ -9,6 +9,6 @@ apt-get install -y --no-install-recommends \
 	gettext \
 	libncurses-dev libsqlite3-dev libcjson-dev libarchive-dev libgpgme-dev \
 	libcurl4-openssl-dev check libgcrypt20-dev libunistring-dev \
-	zstd gnupg gpg-agent tmux jq \
+	zstd gnupg gpg-agent tmux jq sqlite3 \
 	clang libclang-rt-14-dev \
 	groff-base

@@ -1,0 +1,67 @@
+/* review.h — approving and transitioning a pack: the one path the CLI, the
+ * TUI and the demo all take (CONTRACT section 6).
+ *
+ * It gathers the facts the lifecycle rule needs from the registry, checking
+ * every signature it relies on (approvals, publisher signatures) under the
+ * current policy, builds the in-toto statement, signs it through GPGME,
+ * verifies the new signature as any verifier would, and records the
+ * statement, its signature, the state change and the audit entry in one
+ * registry transaction.
+ */
+#ifndef PG_REVIEW_H
+#define PG_REVIEW_H
+
+#include <time.h>
+#include "pg.h"
+#include "lifecycle.h"
+#include "policy.h"
+#include "registry.h"
+#include "sig.h"
+
+typedef struct pg_review {
+	pg_reg *reg;              /* open registry */
+	const pg_policy *policy;  /* the policy statements are made under */
+	pg_sig *sig;              /* GnuPG handle (passphrase prompt set on it) */
+	const char *signer;       /* primary fingerprint of the signing key */
+	time_t now;               /* 0: the current time */
+} pg_review;
+
+/* Everything the lifecycle rule looks at for one pack. */
+typedef struct pg_review_facts {
+	pg_reg_pack *pack;                        /* owned */
+	pg_policy_check checks[PG_POLICY_NCHECKS];
+	int checks_pass;
+	int tainted;
+	int publisher_signed;
+	int rollback_ok;
+	int champion_exists;
+	char champion_id[PG_ID_LEN];              /* "" when none */
+	char canary_id[PG_ID_LEN];                /* "" when none */
+	pg_approval *approvals;                   /* verified ones, oldest first; owned */
+	char (*approval_digests)[PG_ID_LEN];      /* "sha256:<hex>" of each; owned */
+	size_t napprovals;
+	size_t ignored_approvals;                 /* whose signature does not count */
+	pg_lifecycle_input in;                    /* filled from the above; borrows */
+} pg_review_facts;
+
+/* Gathers the facts for pack_id (a full id).  On success *out is new (free
+ * with pg_review_facts_free); in->to is left as PG_STATE_CANDIDATE and
+ * in->signer as rv->signer. */
+pg_code pg_review_facts_get(pg_review *rv, const char *pack_id, pg_review_facts **out, pg_error *err);
+void pg_review_facts_free(pg_review_facts *f);
+
+/* Signs and records an approval (or, with PG_DECISION_REJECT, a rejection)
+ * of pack_id for `target` by rv->signer, who must hold `reviewer` in the
+ * policy (lifecycle.role).  out (may be NULL) receives where the statement
+ * landed in the audit chain. */
+pg_code pg_review_approve(pg_review *rv, const char *pack_id, pg_decision decision, pg_state target,
+                          const char *comment, pg_reg_appended *out, pg_error *err);
+
+/* Checks the lifecycle rule for pack_id -> to and, when it holds, signs and
+ * records the transition (with the `supersedes` of a promotion).  Refusals
+ * carry their lifecycle.* or sig.* code; a concurrent change is
+ * lifecycle.conflict. */
+pg_code pg_review_transition(pg_review *rv, const char *pack_id, pg_state to, const char *comment,
+                             pg_reg_appended *out, pg_error *err);
+
+#endif
