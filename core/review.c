@@ -425,3 +425,147 @@ out:
 	pg_review_facts_free(f);
 	return rc;
 }
+
+/* True when the pack's chain already holds exactly these statement bytes. */
+static pg_code already_held(pg_review *rv, const char *pack_id, const char *statement, size_t len, int *held,
+                            pg_error *err)
+{
+	pg_reg_entries entries = { 0 };
+	pg_code rc = pg_reg_log(rv->reg, pack_id, &entries, err);
+
+	*held = 0;
+	if (rc)
+		return rc;
+	for (size_t i = 0; i < entries.n && !*held; i++)
+		if (entries.v[i].statement_len == len && memcmp(entries.v[i].statement, statement, len) == 0)
+			*held = 1;
+	pg_reg_entries_free(&entries);
+	return PG_OK;
+}
+
+static pg_code replay_transition(pg_review *rv, const pg_stmt *st, const char *statement, size_t len,
+                                 const char *signature, pg_error *err)
+{
+	pg_review_facts *f = NULL;
+	pg_review sub = *rv;
+	char head[PG_SHA256_HEX];
+	int has_head = 0;
+	pg_reg_supersede *sups = NULL;
+	pg_reg_transition_in in;
+	pg_code rc;
+
+	rc = pg_reg_transition_head(rv->reg, st->pack_id, head, &has_head, err);
+	if (rc)
+		return rc;
+	if ((st->prev == NULL) != (has_head == 0) ||
+	    (st->prev && (strncmp(st->prev, "sha256:", 7) != 0 || strcmp(st->prev + 7, head) != 0)))
+		return pg_err(err, PG_REMOTE_CONFLICT,
+		              _("%s@%s: the transition %s -> %s does not continue the local history (a fork)"),
+		              st->name, st->version, pg_state_name(st->from), pg_state_name(st->to));
+	/* the rule is judged for the statement's signer, under the local policy */
+	sub.signer = st->signer;
+	rc = pg_review_facts_get(&sub, st->pack_id, &f, err);
+	if (rc)
+		return rc;
+	if (f->in.from != st->from) {
+		rc = pg_err(err, PG_REMOTE_CONFLICT, _("%s@%s is %s here, the statement moves it from %s"), st->name,
+		            st->version, pg_state_name(f->in.from), pg_state_name(st->from));
+		goto out;
+	}
+	f->in.to = st->to;
+	rc = pg_lifecycle_check(&f->in, err);
+	if (rc)
+		goto out;
+	sups = calloc(st->nsupersedes ? st->nsupersedes : 1, sizeof *sups);
+	if (!sups) {
+		rc = oom(err);
+		goto out;
+	}
+	for (size_t i = 0; i < st->nsupersedes; i++) {
+		sups[i].id = st->supersedes[i].id;
+		sups[i].from = st->supersedes[i].from;
+		sups[i].to = st->supersedes[i].to;
+	}
+	memset(&in, 0, sizeof in);
+	in.st.statement = statement;
+	in.st.statement_len = len;
+	in.st.signature = signature;
+	in.st.signer = st->signer;
+	in.st.outbox = 0;
+	in.pack = st->pack_id;
+	in.from = st->from;
+	in.to = st->to;
+	in.expected_head = has_head ? head : NULL;
+	in.supersedes = sups;
+	in.nsupersedes = st->nsupersedes;
+	in.signed_at = st->signed_at;
+	in.policy = st->policy;
+	rc = pg_reg_apply_transition(rv->reg, &in, NULL, err);
+out:
+	free(sups);
+	pg_review_facts_free(f);
+	return rc;
+}
+
+pg_code pg_review_replay(pg_review *rv, const char *statement, size_t len, const char *signature,
+                         pg_replay_result *result, pg_error *err)
+{
+	pg_stmt *st = NULL;
+	pg_sig_result res;
+	pg_state state;
+	unsigned role = PG_PERSON_REVIEWER;
+	int held = 0;
+	pg_code rc;
+
+	rc = pg_stmt_parse(statement, len, &st, err);
+	if (rc)
+		return rc;
+	rc = pg_reg_state(rv->reg, st->pack_id, &state, err);
+	if (!rc)
+		rc = already_held(rv, st->pack_id, statement, len, &held, err);
+	if (rc)
+		goto out;
+	if (held) {
+		*result = PG_REPLAY_KNOWN;
+		goto out;
+	}
+	if (st->kind == PG_STMT_TRANSITION) {
+		const pg_policy_rule *r = pg_policy_rule_find(rv->policy, st->from, st->to);
+		if (!r) {
+			rc = pg_err(err, PG_LIFECYCLE_NOT_ALLOWED, _("the local policy has no rule %s -> %s"),
+			            pg_state_name(st->from), pg_state_name(st->to));
+			goto out;
+		}
+		role = r->roles;
+	}
+	rc = pg_sig_verify(rv->sig, statement, len, signature, strlen(signature), st->signer, rv->policy, role, &res,
+	                   err);
+	if (!rc && res.code != PG_OK)
+		rc = pg_err(err, res.code, "%s", res.message);
+	if (rc)
+		goto out;
+	if (st->kind == PG_STMT_APPROVAL) {
+		pg_reg_approval_in in;
+
+		memset(&in, 0, sizeof in);
+		in.st.statement = statement;
+		in.st.statement_len = len;
+		in.st.signature = signature;
+		in.st.signer = st->signer;
+		in.st.outbox = 0;
+		in.pack = st->pack_id;
+		in.decision = st->decision == PG_DECISION_APPROVE ? "approve" : "reject";
+		in.target = pg_state_name(st->target);
+		in.role = pg_person_role_name(st->role);
+		in.signed_at = st->signed_at;
+		in.policy = st->policy;
+		rc = pg_reg_append_approval(rv->reg, &in, NULL, err);
+	} else {
+		rc = replay_transition(rv, st, statement, len, signature, err);
+	}
+	if (!rc)
+		*result = PG_REPLAY_APPLIED;
+out:
+	pg_stmt_free(st);
+	return rc;
+}

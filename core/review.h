@@ -64,4 +64,27 @@ pg_code pg_review_approve(pg_review *rv, const char *pack_id, pg_decision decisi
 pg_code pg_review_transition(pg_review *rv, const char *pack_id, pg_state to, const char *comment,
                              pg_reg_appended *out, pg_error *err);
 
+/* What replaying a statement from elsewhere did. */
+typedef enum pg_replay_result {
+	PG_REPLAY_APPLIED,   /* recorded now */
+	PG_REPLAY_KNOWN,     /* the registry already holds this statement */
+} pg_replay_result;
+
+/* Replays a signed statement received from a team registry (pull, sync):
+ * the statement is parsed strictly, its subject must be a pack in the
+ * registry (registry.not_found otherwise), its signature must count under
+ * the LOCAL policy for the signer's role (sig.*), and
+ *   - an approval is recorded as it is;
+ *   - a transition must continue the pack's local transition history: its
+ *     `prev` must be the local head (a statement already held is
+ *     PG_REPLAY_KNOWN; one whose `prev` is not the head is a fork:
+ *     remote.conflict), its `from` the pack's current state, and the
+ *     lifecycle rule must hold under the local policy for its signer, with
+ *     the approvals the registry holds (lifecycle.*).  Its `supersedes` is
+ *     applied in the same transaction.
+ * The statement keeps its original bytes and signature, so the audit chain
+ * holds exactly what was signed; it is not queued for pushing again. */
+pg_code pg_review_replay(pg_review *rv, const char *statement, size_t len, const char *signature,
+                         pg_replay_result *result, pg_error *err);
+
 #endif
