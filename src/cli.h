@@ -59,6 +59,7 @@ int cmd_transition(pg_cli *cli);
 int cmd_log(pg_cli *cli);
 int cmd_audit(pg_cli *cli);
 int cmd_sign(pg_cli *cli);
+int cmd_demo(pg_cli *cli);
 
 struct pg_reg;
 struct pg_policy;

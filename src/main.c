@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "tui.h"
 
 enum opt {
 	O_GLOBAL = 1 << 0, /* accepted by every command */
@@ -34,7 +35,7 @@ static const struct command commands[] = {
 	{ "build", cmd_build, O_GLOBAL | O_OUTPUT | O_COMPRESS, 1, 1 },
 	{ "canon", cmd_canon, O_GLOBAL, 0, 1 },
 	/* Later issues bring these; named here so the error is honest. */
-	{ "demo", NULL, O_GLOBAL | O_DIR | O_NO_TUI, 0, 0 },
+	{ "demo", cmd_demo, O_GLOBAL | O_DIR | O_NO_TUI, 0, 0 },
 	{ "sign", cmd_sign, O_GLOBAL | O_OUTPUT | O_COMMENT, 1, 1 },
 	{ "import", cmd_import, O_GLOBAL, 1, -1 },
 	{ "list", cmd_list, O_GLOBAL | O_LIST, 0, 0 },
@@ -182,8 +183,25 @@ int main(int argc, char **argv)
 		printf("packgate %s\n", PACKAGE_VERSION);
 		return cli_finish(&cli);
 	}
-	if (optind >= argc)
-		return cli_usage(&cli, _("the terminal interface is not available in this version; name a command"));
+	if (optind >= argc) {
+		const char *given[PG_SET_COUNT_] = { cli.registry, cli.policy, cli.gnupghome, cli.key, cli.remote, NULL };
+		pg_tui_opts t;
+		pg_error err;
+
+		if (used & ~(unsigned)O_GLOBAL)
+			return cli_usage(&cli, _("an option given needs a command"));
+		pg_error_clear(&err);
+		if (pg_config_resolve(&cli.cfg, given, cli.config, &err) != PG_OK)
+			return cli_fail(&cli, &err);
+		pg_tui_opts_init(&t);
+		t.registry = cli.cfg.value[PG_SET_REGISTRY];
+		t.policy = cli.cfg.value[PG_SET_POLICY];
+		t.gnupghome = cli.cfg.value[PG_SET_GNUPGHOME];
+		t.key = cli.cfg.value[PG_SET_KEY];
+		c = pg_tui_run(&t);
+		pg_config_free(&cli.cfg);
+		return c;
+	}
 	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
 		if (strcmp(commands[i].name, argv[optind]) == 0)
 			cmd = &commands[i];
