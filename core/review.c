@@ -569,3 +569,43 @@ out:
 	pg_stmt_free(st);
 	return rc;
 }
+
+pg_code pg_review_import(pg_reg *reg, const pg_policy *pol, pg_sig *sig, const char *path,
+                         const pg_pack_opts *opts, time_t now, pg_reg_imported *res, pg_error *err)
+{
+	pg_reg_staged *st = NULL;
+	pg_policy_check checks[PG_POLICY_NCHECKS];
+	pg_reg_check rows[PG_POLICY_NCHECKS];
+	size_t nrows = 0;
+	const pg_pack *p;
+	pg_code rc;
+
+	rc = pg_reg_stage(reg, path, opts, &st, err);
+	if (rc)
+		return rc;
+	p = pg_reg_staged_pack(st);
+	if (sig && (p->nsigs || (pol && pol->npublishers))) {
+		pg_sig_result *results = NULL;
+		size_t ngood = 0;
+		rc = pg_sig_verify_pack(sig, p, pol, &results, &ngood, err);
+		free(results);
+	} else if (pol && pol->npublishers) {
+		rc = pg_err(err, PG_SIG_MISSING, _("the policy requires a publisher signature and no GnuPG home is available to check one"));
+	}
+	if (!rc && pol) {
+		rc = pg_policy_check_pack(pol, p->manifest, p->docs[PG_ROLE_CONTRACT], p->docs[PG_ROLE_PERMISSIONS],
+		                          p->docs[PG_ROLE_EVALUATION_CARD], now ? now : time(NULL), parent_present, reg,
+		                          checks, err);
+		for (int i = 0; !rc && i < PG_POLICY_NCHECKS; i++) {
+			rows[i].code = pg_code_name(checks[i].code);
+			rows[i].ok = checks[i].ok;
+			rows[i].message = checks[i].message;
+		}
+		nrows = PG_POLICY_NCHECKS;
+	}
+	if (rc) {
+		pg_reg_staged_free(st);
+		return rc;
+	}
+	return pg_reg_import_staged(reg, st, nrows ? rows : NULL, nrows, pol ? pol->digest : NULL, res, err);
+}

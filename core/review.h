@@ -64,6 +64,16 @@ pg_code pg_review_approve(pg_review *rv, const char *pack_id, pg_decision decisi
 pg_code pg_review_transition(pg_review *rv, const char *pack_id, pg_state to, const char *comment,
                              pg_reg_appended *out, pg_error *err);
 
+/* Imports the pack at path as `packgate import` does: full verification
+ * (opts: limits and file types, NULL for defaults), the publisher
+ * signatures (through sig when not NULL: a policy with `publishers` needs a
+ * good one, sig.missing; without sig such a policy refuses the pack too),
+ * the policy checks with parents looked up in the registry (pol may be NULL:
+ * none are recorded; a failing policy.permissions refuses the pack), then
+ * one registry transaction.  now 0: the clock.  res as pg_reg_import. */
+pg_code pg_review_import(pg_reg *reg, const pg_policy *pol, pg_sig *sig, const char *path,
+                         const pg_pack_opts *opts, time_t now, pg_reg_imported *res, pg_error *err);
+
 /* What replaying a statement from elsewhere did. */
 typedef enum pg_replay_result {
 	PG_REPLAY_APPLIED,   /* recorded now */

@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "canon.h"
 #include "escape.h"
@@ -94,4 +95,57 @@ int cli_finish(const pg_cli *cli)
 	(void)cli;
 	fprintf(stderr, "packgate: %s: %s\n", pg_code_name(err.code), err.message);
 	return 3;
+}
+
+/* Whether a GnuPG home is there to use: the configured one, GNUPGHOME or
+ * ~/.gnupg.  Verifying must not create a keyring as a side effect. */
+static int gnupg_home_exists(const pg_cli *cli)
+{
+	const char *h = cli->cfg.value[PG_SET_GNUPGHOME], *home = getenv("HOME");
+	char *def = NULL;
+	struct stat st;
+	int ok;
+
+	if (h)
+		return stat(h, &st) == 0 && S_ISDIR(st.st_mode);
+	if (!home || asprintf(&def, "%s/.gnupg", home) < 0)
+		return 0;
+	ok = stat(def, &st) == 0 && S_ISDIR(st.st_mode);
+	free(def);
+	return ok;
+}
+
+int cli_open_gnupg(pg_cli *cli, const pg_policy *pol, pg_sig **sig, pg_error *err)
+{
+	pg_code rc;
+
+	*sig = NULL;
+	if (!pol && !gnupg_home_exists(cli))
+		return PG_OK;
+	rc = pg_sig_open(cli->cfg.value[PG_SET_GNUPGHOME], sig, err);
+	if (!rc && pol)
+		rc = pg_sig_import_policy(*sig, pol, NULL, err);
+	if (rc) {
+		pg_sig_close(*sig);
+		*sig = NULL;
+	}
+	return rc;
+}
+
+int cli_check_publishers(pg_cli *cli, const pg_pack *p, const pg_policy *pol, pg_sig_result **results,
+                         pg_error *err)
+{
+	pg_sig *sig = NULL;
+	size_t ngood = 0;
+	pg_code rc;
+
+	*results = NULL;
+	if (!p->nsigs && !(pol && pol->npublishers))
+		return PG_OK;
+	rc = cli_open_gnupg(cli, pol, &sig, err);
+	if (rc || !sig)
+		return rc; /* no GnuPG home and no policy: reported as not checked */
+	rc = pg_sig_verify_pack(sig, p, pol, results, &ngood, err);
+	pg_sig_close(sig);
+	return rc;
 }

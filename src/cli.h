@@ -69,4 +69,21 @@ int cli_open_registry(pg_cli *cli, struct pg_reg **reg, pg_error *err);
  * configured.  Returns a pg_code. */
 int cli_load_policy(pg_cli *cli, struct pg_policy **pol, pg_error *err);
 
+#include "pack.h"
+#include "policy.h"
+#include "sig.h"
+
+/* Opens GnuPG for checking signatures: always with a policy (whose people's
+ * keys are imported), otherwise only when a GnuPG home exists, so checking
+ * never creates a keyring (*sig NULL then).  Returns a pg_code. */
+int cli_open_gnupg(pg_cli *cli, const pg_policy *pol, pg_sig **sig, pg_error *err);
+
+/* Checks the publisher signatures of a loaded pack (CONTRACT section 4,
+ * 5): with a policy, its people's keys are imported first and a policy with
+ * `publishers` needs a good one (sig.missing).  Without a policy and with no
+ * GnuPG home at all, nothing is checked (*results NULL).  On PG_OK
+ * *results is one result per p->sigs[i] (free()), or NULL. */
+int cli_check_publishers(pg_cli *cli, const pg_pack *p, const pg_policy *pol, pg_sig_result **results,
+                         pg_error *err);
+
 #endif

@@ -58,63 +58,63 @@ struct dpack {
 	const char *obligations; /* JSON list of the data license's obligations */
 	const char *redistribution;
 	const char *target;     /* final state */
-	int rollback;           /* prior pack for a champion */
-	int signed_by_factory;
+	int rollback;           /* prior pack for a champion (every pack is
+	                         * signed by the publisher: the policy needs it) */
 	const char *note;       /* README text; may hold hostile bytes */
 };
 
 static const struct dpack packs[] = {
 	/* 0 */ { "base.reasoner", "1.0.0", "import", { NONE, NONE }, 80, 0.701, 0.688, 0.714, NONE,
-	          "CC-BY-4.0", "[\"attribution\"]", "allowed", "champion", NONE, 1, "Base reasoning model." },
+	          "CC-BY-4.0", "[\"attribution\"]", "allowed", "champion", NONE, "Base reasoning model." },
 	/* 1 */ { "base.reasoner", "1.1.0", "import", { NONE, NONE }, 60, 0.744, 0.731, 0.757, 0,
-	          "CC-BY-4.0", "[\"attribution\"]", "allowed", "champion", 0, 1, "Base reasoning model, more data." },
+	          "CC-BY-4.0", "[\"attribution\"]", "allowed", "champion", 0, "Base reasoning model, more data." },
 	/* 2 */ { "skill.math.reasoner", "1.1.0", "fine-tune", { 1, NONE }, 45, 0.792, 0.780, 0.804, NONE,
-	          "CC-BY-4.0", "[\"attribution\"]", "allowed", "champion", NONE, 1, "Math skill, first cut." },
+	          "CC-BY-4.0", "[\"attribution\"]", "allowed", "champion", NONE, "Math skill, first cut." },
 	/* 3 */ { "skill.math.reasoner", "1.2.0", "quantize", { 2, NONE }, 14, 0.811, 0.800, 0.822, 2,
-	          "CC-BY-4.0", "[\"attribution\"]", "allowed", "champion", 2, 1, "q4 quantization of 1.1.0." },
+	          "CC-BY-4.0", "[\"attribution\"]", "allowed", "champion", 2, "q4 quantization of 1.1.0." },
 	/* 4 */ { "adapter.math", "0.4.2", "adapter-train", { 1, NONE }, 20, 0.768, 0.752, 0.784, NONE,
-	          "CC-BY-SA-4.0", "[\"attribution\", \"share-alike\"]", "restricted", "approved", NONE, 1,
+	          "CC-BY-SA-4.0", "[\"attribution\", \"share-alike\"]", "restricted", "approved", NONE,
 	          "LoRA adapter for algebra." },
 	/* 5 */ { "skill.math.reasoner", "1.3.0", "distill", { 3, 4 }, 0, 0.842, 0.831, 0.853, 3,
-	          "CC-BY-4.0", "[\"attribution\"]", "allowed", "evaluated", NONE, 1,
+	          "CC-BY-4.0", "[\"attribution\"]", "allowed", "evaluated", NONE,
 	          "Distilled from 1.2.0 with the algebra adapter." },
 	/* 6 */ { "skill.math.reasoner", "1.4.0-rc.1", "fine-tune", { 5, NONE }, 0, 0.846, 0.829, 0.863, 3,
-	          "CC-BY-4.0", "[\"attribution\"]", "allowed", "candidate", NONE, 0, "Release candidate." },
+	          "CC-BY-4.0", "[\"attribution\"]", "allowed", "candidate", NONE, "Release candidate." },
 	/* 7 */ { "base.coder", "2.0.0", "import", { NONE, NONE }, 85, 0.655, 0.640, 0.670, NONE,
-	          "Apache-2.0", "[]", "allowed", "champion", NONE, 1, "Base code model." },
+	          "Apache-2.0", "[]", "allowed", "champion", NONE, "Base code model." },
 	/* 8 */ { "skill.code.helper", "0.8.0", "fine-tune", { 7, NONE }, 30, 0.701, 0.688, 0.714, NONE,
-	          "Apache-2.0", "[]", "allowed", "champion", NONE, 1, "Code helper." },
+	          "Apache-2.0", "[]", "allowed", "champion", NONE, "Code helper." },
 	/* 9 */ { "skill.code.helper", "0.9.0", "fine-tune", { 7, NONE }, 10, 0.721, 0.706, 0.736, 8,
-	          "Apache-2.0", "[]", "allowed", "quarantined", NONE, 1,
+	          "Apache-2.0", "[]", "allowed", "quarantined", NONE,
 	          "Quarantined: leaked secrets from its training data." },
 	/* 10 */ { "skill.code.helper", "0.9.1", "fine-tune", { 9, NONE }, 3, 0.729, 0.714, 0.744, 8,
-	           "Apache-2.0", "[]", "allowed", "candidate", NONE, 1, "Fix-up of 0.9.0." },
+	           "Apache-2.0", "[]", "allowed", "candidate", NONE, "Fix-up of 0.9.0." },
 	/* 11 */ { "skill.code.helper", "0.9.2", "quantize", { 10, NONE }, 1, 0.733, 0.718, 0.748, 8,
-	           "Apache-2.0", "[]", "allowed", "candidate", NONE, 1, "q8 quantization of 0.9.1." },
+	           "Apache-2.0", "[]", "allowed", "candidate", NONE, "q8 quantization of 0.9.1." },
 	/* 12 */ { "skill.code.lint", "0.1.0", "distill", { MISSING, NONE }, 2, 0.612, 0.590, 0.634, NONE,
-	           "Apache-2.0", "[]", "allowed", "candidate", NONE, 0, "Distilled from a teacher we do not hold." },
+	           "Apache-2.0", "[]", "allowed", "candidate", NONE, "Distilled from a teacher we do not hold." },
 	/* 13 */ { "base.chat", "3.0.0", "import", { NONE, NONE }, 75, 0.688, 0.676, 0.700, NONE,
-	           "CC-BY-NC-4.0", "[\"attribution\", \"non-commercial\"]", "restricted", "champion", NONE, 1,
+	           "CC-BY-NC-4.0", "[\"attribution\", \"non-commercial\"]", "restricted", "champion", NONE,
 	           "Chat base; its data forbids commercial use." },
 	/* 14 */ { "skill.chat.general", "1.0.0", "fine-tune", { 13, NONE }, 50, 0.702, 0.690, 0.714, NONE,
-	           "CC-BY-NC-4.0", "[\"attribution\", \"non-commercial\"]", "restricted", "champion", NONE, 1,
+	           "CC-BY-NC-4.0", "[\"attribution\", \"non-commercial\"]", "restricted", "champion", NONE,
 	           "General chat." },
 	/* 15 */ { "skill.chat.general", "1.1.0", "fine-tune", { 13, NONE }, 25, 0.731, 0.719, 0.743, 14,
-	           "CC-BY-NC-4.0", "[\"attribution\", \"non-commercial\"]", "restricted", "champion", 14, 1,
+	           "CC-BY-NC-4.0", "[\"attribution\", \"non-commercial\"]", "restricted", "champion", 14,
 	           "General chat, better instructions." },
 	/* 16 */ { "skill.chat.general", "1.2.0", "merge", { 15, 3 }, 6, 0.749, 0.735, 0.763, 15,
-	           "CC-BY-4.0", "[\"attribution\"]", "allowed", "canary", NONE, 1,
+	           "CC-BY-4.0", "[\"attribution\"]", "allowed", "canary", NONE,
 	           "Merge of chat 1.1.0 and math 1.2.0; claims commercial redistribution." },
 	/* 17 */ { "skill.chat.general", "1.3.0", "adapter-fusion+quantize", { 16, NONE }, 2, 0.752, 0.737, 0.767, 15,
-	           "CC-BY-4.0", "[\"attribution\"]", "allowed", "shadow", NONE, 1, "Fused adapters, q4." },
+	           "CC-BY-4.0", "[\"attribution\"]", "allowed", "shadow", NONE, "Fused adapters, q4." },
 	/* 18 */ { "skill.chat.tiny", "0.1.0", "distill", { 15, NONE }, 8, 0.655, 0.640, 0.670, NONE,
-	           "CC-BY-NC-4.0", "[\"attribution\", \"non-commercial\"]", "restricted", "approved", NONE, 1,
+	           "CC-BY-NC-4.0", "[\"attribution\", \"non-commercial\"]", "restricted", "approved", NONE,
 	           "Small chat model for devices." },
 	/* 19 */ { "skill.chat.tiny", "0.0.9", "distill", { 14, NONE }, 200, 0.601, 0.585, 0.617, NONE,
-	           "CC-BY-NC-4.0", "[\"attribution\", \"non-commercial\"]", "restricted", "candidate", NONE, 1,
+	           "CC-BY-NC-4.0", "[\"attribution\", \"non-commercial\"]", "restricted", "candidate", NONE,
 	           "Its evaluation card is stale." },
 	/* 20 */ { "community.upload", "0.1.0", "fine-tune", { 13, NONE }, 1, 0.512, 0.480, 0.544, NONE,
-	           "CC-BY-NC-4.0", "[\"attribution\", \"non-commercial\"]", "restricted", "candidate", NONE, 0,
+	           "CC-BY-NC-4.0", "[\"attribution\", \"non-commercial\"]", "restricted", "candidate", NONE,
 	           "Uploaded by a stranger: \x1b]0;pwned\x07\x1b[2J title and \xe2\x80\xae bidi tricks." },
 };
 #define NPACKS (sizeof packs / sizeof packs[0])
@@ -552,9 +552,6 @@ static pg_code make_world(struct world *w, pg_error *err)
 	for (size_t i = 0; i < NPACKS && !rc; i++) {
 		char *pd = NULL, *out = NULL;
 		pg_reg_imported res;
-		pg_policy_check checks[PG_POLICY_NCHECKS];
-		pg_reg_check rows[PG_POLICY_NCHECKS];
-		pg_reg_staged *st = NULL;
 
 		if (asprintf(&pd, "%s/%s-%s", work, packs[i].name, packs[i].version) < 0 ||
 		    asprintf(&out, "%s/%s-%s.mpk", packdir, packs[i].name, packs[i].version) < 0) {
@@ -566,27 +563,13 @@ static pg_code make_world(struct world *w, pg_error *err)
 		rc = write_pack_dir(w, i, pd, err);
 		if (!rc)
 			rc = pg_build(pd, out, PG_COMPRESS_ZSTD, NULL, w->ids[i], err);
-		if (!rc && packs[i].signed_by_factory)
-			rc = pg_sig_sign_pack(sig, out, out, w->fpr[FACTORY], NULL, w->ids[i], err);
 		if (!rc)
-			rc = pg_reg_stage(reg, out, NULL, &st, err);
+			rc = pg_sig_sign_pack(sig, out, out, w->fpr[FACTORY], NULL, w->ids[i], err);
 		if (!rc) {
-			const pg_pack *p = pg_reg_staged_pack(st);
-			rc = pg_policy_check_pack(pol, p->manifest, p->docs[PG_ROLE_CONTRACT], p->docs[PG_ROLE_PERMISSIONS],
-			                          p->docs[PG_ROLE_EVALUATION_CARD], w->now, NULL, NULL, checks, err);
-			for (int k = 0; k < PG_POLICY_NCHECKS; k++) {
-				rows[k].code = pg_code_name(checks[k].code);
-				rows[k].ok = checks[k].ok;
-				rows[k].message = checks[k].message;
-			}
-			if (!rc) {
-				memset(&res, 0, sizeof res);
-				rc = pg_reg_import_staged(reg, st, rows, PG_POLICY_NCHECKS, pol->digest, &res, err);
-				st = NULL;
-				pg_reg_imported_clear(&res);
-			}
+			memset(&res, 0, sizeof res);
+			rc = pg_review_import(reg, pol, sig, out, NULL, w->now, &res, err);
+			pg_reg_imported_clear(&res);
 		}
-		pg_reg_staged_free(st);
 		rm_tree(pd);
 		free(pd);
 		free(out);

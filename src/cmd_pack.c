@@ -32,7 +32,7 @@ static char *sig_fingerprint(const char *path)
 	return strndup(name, n > 4 ? n - 4 : n);
 }
 
-static cJSON *pack_json(const pg_pack *p, int verified)
+static cJSON *pack_json(const pg_pack *p, int verified, const pg_sig_result *sres)
 {
 	cJSON *o = cJSON_CreateObject(), *files = cJSON_CreateArray(), *sigs = cJSON_CreateArray();
 
@@ -58,9 +58,15 @@ static cJSON *pack_json(const pg_pack *p, int verified)
 		cJSON *j = cJSON_CreateObject();
 		char *fpr = sig_fingerprint(p->sigs[i].path);
 		cJSON_AddStringToObject(j, "path", p->sigs[i].path);
-		cJSON_AddStringToObject(j, "fingerprint", fpr ? fpr : "");
-		/* checking publisher signatures arrives with GPGME support */
-		cJSON_AddStringToObject(j, "status", "not_checked");
+		cJSON_AddStringToObject(j, "fingerprint", sres && sres[i].fingerprint[0] ? sres[i].fingerprint
+		                                                                     : fpr ? fpr : "");
+		cJSON_AddStringToObject(j, "status", sres ? sres[i].status : "not_checked");
+		if (sres && sres[i].code != PG_OK)
+			cJSON_AddStringToObject(j, "code", pg_code_name(sres[i].code));
+		if (sres && sres[i].code != PG_OK)
+			cJSON_AddStringToObject(j, "message", sres[i].message);
+		if (sres && sres[i].expired_after_signing)
+			cJSON_AddBoolToObject(j, "expired_after_signing", 1);
 		cJSON_AddItemToArray(sigs, j);
 		free(fpr);
 	}
@@ -76,7 +82,7 @@ static void field(const char *label, const char *value)
 	putchar('\n');
 }
 
-static void pack_text(const pg_pack *p, int verified)
+static void pack_text(const pg_pack *p, int verified, const pg_sig_result *sres)
 {
 	const cJSON *m = p->manifest, *parents = pg_json_get(m, "parents");
 	char buf[64];
@@ -105,8 +111,14 @@ static void pack_text(const pg_pack *p, int verified)
 	if (p->nsigs) {
 		printf("%s\n", _("signatures"));
 		for (size_t i = 0; i < p->nsigs; i++) {
-			printf("  %-11s  ", _("not checked"));
+			printf("  %-11s  ", sres ? sres[i].status : _("not checked"));
 			cli_put(stdout, p->sigs[i].path);
+			if (sres && sres[i].uid[0]) {
+				fputs("  ", stdout);
+				cli_put(stdout, sres[i].uid);
+			}
+			if (sres && sres[i].code != PG_OK)
+				printf("  (%s)", pg_code_name(sres[i].code));
 			putchar('\n');
 		}
 	}
@@ -153,6 +165,7 @@ static int load_and_report(pg_cli *cli, pg_pack_mode mode)
 	pg_policy *pol = NULL;
 	pg_policy_check checks[PG_POLICY_NCHECKS];
 	const pg_policy_check *failed = NULL;
+	pg_sig_result *sres = NULL;
 	const char *policy_path = cli->cfg.value[PG_SET_POLICY];
 	cJSON *obj = NULL;
 	pg_error err;
@@ -171,6 +184,10 @@ static int load_and_report(pg_cli *cli, pg_pack_mode mode)
 		rc = cli_fail(cli, &err);
 		goto out;
 	}
+	if (mode == PG_PACK_VERIFY && cli_check_publishers(cli, p, pol, &sres, &err) != PG_OK) {
+		rc = cli_fail(cli, &err);
+		goto out;
+	}
 	if (pol && pg_policy_check_pack(pol, p->manifest, p->docs[PG_ROLE_CONTRACT], p->docs[PG_ROLE_PERMISSIONS],
 	                                p->docs[PG_ROLE_EVALUATION_CARD], time(NULL), NULL, NULL, checks,
 	                                &err) != PG_OK) {
@@ -178,7 +195,7 @@ static int load_and_report(pg_cli *cli, pg_pack_mode mode)
 		goto out;
 	}
 	if (cli->json) {
-		obj = pack_json(p, mode == PG_PACK_VERIFY);
+		obj = pack_json(p, mode == PG_PACK_VERIFY, sres);
 		if (pol) {
 			cJSON_AddStringToObject(obj, "policy", pol->digest);
 			report_checks(checks, obj, &failed);
@@ -203,7 +220,7 @@ static int load_and_report(pg_cli *cli, pg_pack_mode mode)
 			obj = NULL;
 		}
 	} else {
-		pack_text(p, mode == PG_PACK_VERIFY);
+		pack_text(p, mode == PG_PACK_VERIFY, sres);
 		if (pol) {
 			report_checks(checks, NULL, &failed);
 			if (failed) {
@@ -213,6 +230,7 @@ static int load_and_report(pg_cli *cli, pg_pack_mode mode)
 		}
 	}
 out:
+	free(sres);
 	cJSON_Delete(obj);
 	pg_pack_free(p);
 	pg_policy_free(pol);

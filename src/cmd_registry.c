@@ -14,6 +14,8 @@
 #include "pack.h"
 #include "policy.h"
 #include "registry.h"
+#include "review.h"
+#include "sig.h"
 #include "schema.h"
 
 /* ------------------------------------------------------------ shared */
@@ -222,42 +224,11 @@ static cJSON *error_json(const pg_error *err, const char *path)
 	return e;
 }
 
-/* Imports one staged pack under the policy; fills res. */
-static pg_code import_one(pg_reg *reg, pg_policy *pol, const char *policy_digest, const char *path,
-                          const pg_pack_opts *opts, pg_reg_imported *res, pg_error *err)
-{
-	pg_reg_staged *st = NULL;
-	pg_policy_check checks[PG_POLICY_NCHECKS];
-	pg_reg_check rows[PG_POLICY_NCHECKS];
-	size_t nrows = 0;
-	pg_code rc;
-
-	rc = pg_reg_stage(reg, path, opts, &st, err);
-	if (rc)
-		return rc;
-	if (pol) {
-		const pg_pack *p = pg_reg_staged_pack(st);
-		rc = pg_policy_check_pack(pol, p->manifest, p->docs[PG_ROLE_CONTRACT], p->docs[PG_ROLE_PERMISSIONS],
-		                          p->docs[PG_ROLE_EVALUATION_CARD], time(NULL), parent_in_registry, reg,
-		                          checks, err);
-		if (rc) {
-			pg_reg_staged_free(st);
-			return rc;
-		}
-		for (int i = 0; i < PG_POLICY_NCHECKS; i++) {
-			rows[i].code = pg_code_name(checks[i].code);
-			rows[i].ok = checks[i].ok;
-			rows[i].message = checks[i].message;
-		}
-		nrows = PG_POLICY_NCHECKS;
-	}
-	return pg_reg_import_staged(reg, st, nrows ? rows : NULL, nrows, pol ? policy_digest : NULL, res, err);
-}
-
 int cmd_import(pg_cli *cli)
 {
 	pg_reg *reg = NULL;
 	pg_policy *pol = NULL;
+	pg_sig *sig = NULL;
 	pg_pack_opts opts, iopts;
 	char **paths = NULL, digest[PG_ID_LEN] = "";
 	size_t n = 0;
@@ -267,7 +238,8 @@ int cmd_import(pg_cli *cli)
 	int worst = 0, nfail = 0;
 
 	pg_error_clear(&err);
-	if (cli_load_policy(cli, &pol, &err) || cli_open_registry(cli, &reg, &err))
+	if (cli_load_policy(cli, &pol, &err) || cli_open_registry(cli, &reg, &err) ||
+	    cli_open_gnupg(cli, pol, &sig, &err))
 		goto fail;
 	pg_pack_opts_init(&opts);
 	if (pol) {
@@ -319,7 +291,7 @@ int cmd_import(pg_cli *cli)
 		items[i].done = 1;
 		memset(&res, 0, sizeof res);
 		pg_error_clear(&e1);
-		if (import_one(reg, pol, digest, items[i].path, &opts, &res, &e1) != PG_OK) {
+		if (pg_review_import(reg, pol, sig, items[i].path, &opts, 0, &res, &e1) != PG_OK) {
 			nfail++;
 			worst = exit_for(worst, e1.code);
 			report_error_line(&e1, items[i].path);
@@ -363,12 +335,14 @@ int cmd_import(pg_cli *cli)
 	}
 	cJSON_Delete(errors);
 	items_free(items, n);
+	pg_sig_close(sig);
 	pg_policy_free(pol);
 	pg_reg_close(reg);
 	return nfail ? worst : 0;
 fail:
 	items_free(items, n);
 	free(paths);
+	pg_sig_close(sig);
 	pg_policy_free(pol);
 	pg_reg_close(reg);
 	return cli_fail(cli, &err);
