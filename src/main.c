@@ -20,6 +20,7 @@ enum opt {
 	O_APPROVE = 1 << 7, /* --reject --target */
 	O_COMMENT = 1 << 8, /* --comment --passphrase-file */
 	O_REMOTE = 1 << 9,
+	O_PASSPHRASE = 1 << 10, /* --passphrase-file */
 };
 
 struct command {
@@ -36,13 +37,13 @@ static const struct command commands[] = {
 	{ "canon", cmd_canon, O_GLOBAL, 0, 1 },
 	/* Later issues bring these; named here so the error is honest. */
 	{ "demo", cmd_demo, O_GLOBAL | O_DIR | O_NO_TUI, 0, 0 },
-	{ "sign", cmd_sign, O_GLOBAL | O_OUTPUT | O_COMMENT, 1, 1 },
+	{ "sign", cmd_sign, O_GLOBAL | O_OUTPUT | O_PASSPHRASE, 1, 1 },
 	{ "import", cmd_import, O_GLOBAL, 1, -1 },
 	{ "list", cmd_list, O_GLOBAL | O_LIST, 0, 0 },
 	{ "show", cmd_show, O_GLOBAL, 1, 1 },
 	{ "lineage", cmd_lineage, O_GLOBAL | O_LINEAGE, 1, 1 },
-	{ "approve", cmd_approve, O_GLOBAL | O_APPROVE | O_COMMENT, 1, 1 },
-	{ "transition", cmd_transition, O_GLOBAL | O_COMMENT, 2, 2 },
+	{ "approve", cmd_approve, O_GLOBAL | O_APPROVE | O_COMMENT | O_PASSPHRASE, 1, 1 },
+	{ "transition", cmd_transition, O_GLOBAL | O_COMMENT | O_PASSPHRASE, 2, 2 },
 	{ "log", cmd_log, O_GLOBAL, 0, 1 },
 	{ "audit", cmd_audit, O_GLOBAL, 0, 0 },
 	{ "push", NULL, O_GLOBAL | O_REMOTE, 0, -1 },
@@ -91,12 +92,25 @@ static void usage(FILE *fp)
 	fputs(_("Usage: packgate [OPTION...] [COMMAND [ARG...]]\n"
 	        "Review and approve ML model packs.\n"
 	        "\n"
+	        "With no command, opens the terminal interface.\n"
+	        "\n"
 	        "Commands:\n"
+	        "  demo [--dir DIR] [--no-tui]  make a demo world and open it\n"
 	        "  inspect PACK                 read and validate the manifest only\n"
-	        "  verify PACK                  check every defense, size and digest\n"
+	        "  verify PACK                  every defense, digest and signature; policy checks\n"
 	        "  build DIR -o PACK [--compress none|gzip|zstd]\n"
 	        "                               make a reproducible pack from a directory\n"
+	        "  sign PACK [-o OUT]           add your publisher signature\n"
 	        "  canon [FILE]                 print the RFC 8785 canonical form of JSON\n"
+	        "  import PACK...               verify, then add to the registry\n"
+	        "  list [--state S] [--name N] [--search TEXT] [--sort COL] [--limit N] [--offset N]\n"
+	        "  show REF                     one pack: manifest, files, checks, approvals\n"
+	        "  lineage REF [--descendants] [--depth N]\n"
+	        "  approve REF [--reject] [--target STATE] [--comment TEXT] [--passphrase-file F]\n"
+	        "  transition REF STATE [--comment TEXT] [--passphrase-file F]\n"
+	        "  log [REF]                    the audit trail with signature status\n"
+	        "  audit                        re-verify the audit chain and every signature\n"
+	        "  push [REF...] / pull URL/REPO[:TAG] / sync   the team registry\n"
 	        "\n"
 	        "Options:\n"
 	        "  --json                       machine output on stdout\n"
@@ -119,7 +133,8 @@ static unsigned opt_class(int c)
 	case OPT_LIMIT: case OPT_OFFSET: return O_LIST;
 	case OPT_DESCENDANTS: case OPT_DEPTH: return O_LINEAGE;
 	case OPT_REJECT: case OPT_TARGET: return O_APPROVE;
-	case OPT_COMMENT: case OPT_PASSPHRASE_FILE: return O_COMMENT;
+	case OPT_COMMENT: return O_COMMENT;
+	case OPT_PASSPHRASE_FILE: return O_PASSPHRASE;
 	case OPT_REMOTE: return O_REMOTE;
 	default: return O_GLOBAL;
 	}
