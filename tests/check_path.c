@@ -130,10 +130,12 @@ static const struct path_case path_cases[] = {
 	{ B("한국어データ"), CONF,
 	  "path \"한국어データ\": letters of several scripts (Hangul+Katakana) in segment 1",
 	  "한국어データ" },
-	{ B("中한a"), CONF,
-	  "path \"中한a\": letters of several scripts (Han+Hangul+Latin) in segment 1", "中한a" },
-	{ B("aㄅ"), CONF, "path \"aㄅ\": letters of several scripts (Latin+Bopomofo) in segment 1",
-	  "aㄅ" },
+	/* UTS #39 "highly restrictive" allows Latin with Han and Hangul, and
+	 * Latin with Han and Bopomofo */
+	{ B("中한a"), PG_OK, NULL, NULL },
+	{ B("aㄅ"), PG_OK, NULL, NULL },
+	{ B("aㄅ한"), CONF, "path \"aㄅ한\": letters of several scripts (Latin+Bopomofo+Hangul) in segment 1",
+	  "aㄅ한" },
 	{ B("ㄅか"), CONF,
 	  "path \"ㄅか\": letters of several scripts (Bopomofo+Hiragana) in segment 1", "ㄅか" },
 	{ B("a\xd9\xa0"), CONF,
