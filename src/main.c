@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "remote_cmds.h"
 #include "tui.h"
 
 enum opt {
@@ -35,7 +36,6 @@ static const struct command commands[] = {
 	{ "verify", cmd_verify, O_GLOBAL, 1, 1 },
 	{ "build", cmd_build, O_GLOBAL | O_OUTPUT | O_COMPRESS, 1, 1 },
 	{ "canon", cmd_canon, O_GLOBAL, 0, 1 },
-	/* Later issues bring these; named here so the error is honest. */
 	{ "demo", cmd_demo, O_GLOBAL | O_DIR | O_NO_TUI, 0, 0 },
 	{ "sign", cmd_sign, O_GLOBAL | O_OUTPUT | O_PASSPHRASE, 1, 1 },
 	{ "import", cmd_import, O_GLOBAL, 1, -1 },
@@ -46,9 +46,9 @@ static const struct command commands[] = {
 	{ "transition", cmd_transition, O_GLOBAL | O_COMMENT | O_PASSPHRASE, 2, 2 },
 	{ "log", cmd_log, O_GLOBAL, 0, 1 },
 	{ "audit", cmd_audit, O_GLOBAL, 0, 0 },
-	{ "push", NULL, O_GLOBAL | O_REMOTE, 0, -1 },
-	{ "pull", NULL, O_GLOBAL | O_REMOTE, 1, 1 },
-	{ "sync", NULL, O_GLOBAL | O_REMOTE, 0, 0 },
+	{ "push", cmd_push, O_GLOBAL | O_REMOTE, 0, -1 },
+	{ "pull", cmd_pull, O_GLOBAL | O_REMOTE, 1, 1 },
+	{ "sync", cmd_sync, O_GLOBAL | O_REMOTE, 0, 0 },
 };
 
 enum {
@@ -148,8 +148,15 @@ int main(int argc, char **argv)
 	int c, help = 0, version = 0;
 	const struct command *cmd = NULL;
 
+	/* Messages come from LOCALEDIR, or from the directory named by
+	 * PACKGATE_LOCALEDIR when that is set and not empty: the tests use it to
+	 * run the uninstalled catalog of the build tree. */
 	setlocale(LC_ALL, "");
-	bindtextdomain(PACKAGE, LOCALEDIR);
+	{
+		const char *dir = getenv("PACKGATE_LOCALEDIR");
+
+		bindtextdomain(PACKAGE, dir && *dir ? dir : LOCALEDIR);
+	}
 	textdomain(PACKAGE);
 
 	memset(&cli, 0, sizeof cli);

@@ -10,5 +10,6 @@ apt-get install -y --no-install-recommends \
 	libncurses-dev libsqlite3-dev libcjson-dev libarchive-dev libgpgme-dev \
 	libcurl4-openssl-dev check libgcrypt20-dev libunistring-dev \
 	zstd gnupg gpg-agent tmux jq sqlite3 \
+	docker-registry skopeo apache2-utils openssl \
 	clang libclang-rt-14-dev \
 	groff-base
