@@ -285,15 +285,15 @@ static pg_code archive_write_failure(struct archive *a, const char *out_path, pg
 	if (e > 0)
 		return pg_err_errno(err, e, 1, out_path);
 	return pg_err(err, PG_IO_WRITE, _("%s: %s"), out_path,
-	              archive_error_string(a) ? archive_error_string(a) : "write error");
+	              archive_error_string(a) ? archive_error_string(a) : _("write error"));
 }
 
-static void fixed_header(struct archive_entry *e, const char *path, uint64_t size)
+void pg_build_entry(struct archive_entry *e, const char *path, unsigned type, uint64_t size)
 {
 	archive_entry_clear(e);
 	archive_entry_copy_pathname(e, path);
-	archive_entry_set_filetype(e, AE_IFREG);
-	archive_entry_set_perm(e, 0644);
+	archive_entry_set_filetype(e, type);
+	archive_entry_set_perm(e, type == AE_IFDIR ? 0755 : 0644);
 	archive_entry_set_size(e, (la_int64_t)size);
 	archive_entry_set_mtime(e, 0, 0);
 	archive_entry_set_uid(e, 0);
@@ -317,7 +317,7 @@ static pg_code write_member(struct archive *a, struct archive_entry *e, int dirf
 	rc = pg_sha256_begin(&sha, err);
 	if (rc)
 		goto out_fd;
-	fixed_header(e, m->path, m->size);
+	pg_build_entry(e, m->path, AE_IFREG, m->size);
 	if (archive_write_header(a, e) != ARCHIVE_OK) {
 		rc = archive_write_failure(a, out_path, err);
 		goto out;
@@ -376,7 +376,7 @@ static pg_code write_archive(int outfd, const char *out_path, pg_compress compre
 		rc = archive_write_failure(a, out_path, err);
 		goto out;
 	}
-	fixed_header(e, "manifest.json", manifest_len);
+	pg_build_entry(e, "manifest.json", AE_IFREG, manifest_len);
 	if (archive_write_header(a, e) != ARCHIVE_OK ||
 	    archive_write_data(a, manifest, manifest_len) != (la_ssize_t)manifest_len) {
 		rc = archive_write_failure(a, out_path, err);

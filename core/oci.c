@@ -17,6 +17,7 @@
 #include <archive.h>
 #include <archive_entry.h>
 
+#include "build.h"
 #include "canon.h"
 #include "json.h"
 #include "path.h"
@@ -796,18 +797,6 @@ static int entry_cmp(const void *a, const void *b)
 	return strcmp((*(const pg_oci_entry *const *)a)->path, (*(const pg_oci_entry *const *)b)->path);
 }
 
-static void fixed_entry(struct archive_entry *e, const char *path, uint64_t size)
-{
-	archive_entry_clear(e);
-	archive_entry_copy_pathname(e, path);
-	archive_entry_set_filetype(e, AE_IFREG);
-	archive_entry_set_perm(e, 0644);
-	archive_entry_set_size(e, (la_int64_t)size);
-	archive_entry_set_mtime(e, 0, 0);
-	archive_entry_set_uid(e, 0);
-	archive_entry_set_gid(e, 0);
-}
-
 static pg_code write_fail(struct archive *a, const char *out_path, pg_error *err)
 {
 	int e = archive_errno(a);
@@ -830,7 +819,7 @@ static pg_code copy_entry(struct archive *a, struct archive_entry *ae, const pg_
 		if (fd < 0)
 			return pg_err_errno(err, errno, 0, e->src);
 	}
-	fixed_entry(ae, e->path, e->size);
+	pg_build_entry(ae, e->path, AE_IFREG, e->size);
 	if (archive_write_header(a, ae) != ARCHIVE_OK) {
 		rc = write_fail(a, out_path, err);
 		goto out;
@@ -897,7 +886,7 @@ pg_code pg_oci_assemble(const char *out_path, const char *manifest, size_t manif
 		rc = write_fail(a, out_path, err);
 		goto out;
 	}
-	fixed_entry(ae, "manifest.json", manifest_len);
+	pg_build_entry(ae, "manifest.json", AE_IFREG, manifest_len);
 	if (archive_write_header(a, ae) != ARCHIVE_OK ||
 	    archive_write_data(a, manifest, manifest_len) != (la_ssize_t)manifest_len) {
 		rc = write_fail(a, out_path, err);

@@ -19,8 +19,7 @@ static pg_code oom(pg_error *err)
 	return pg_err(err, PG_IO_MEMORY, _("out of memory"));
 }
 
-/* Parent lookup for the policy checks: present when the registry holds it. */
-static int parent_present(void *ctx, const char *id)
+int pg_review_parent_present(void *ctx, const char *id)
 {
 	pg_state st;
 	pg_error err;
@@ -165,7 +164,7 @@ pg_code pg_review_facts_get(pg_review *rv, const char *pack_id, pg_review_facts 
 	card = pack_doc(f->pack, "evaluation-card");
 	rollback = pack_doc(f->pack, "rollback");
 
-	rc = pg_policy_check_pack(rv->policy, manifest, contract, perms, card, review_now(rv), parent_present,
+	rc = pg_policy_check_pack(rv->policy, manifest, contract, perms, card, review_now(rv), pg_review_parent_present,
 	                          rv->reg, f->checks, err);
 	if (rc)
 		goto out;
@@ -594,7 +593,7 @@ pg_code pg_review_import(pg_reg *reg, const pg_policy *pol, pg_sig *sig, const c
 	}
 	if (!rc && pol) {
 		rc = pg_policy_check_pack(pol, p->manifest, p->docs[PG_ROLE_CONTRACT], p->docs[PG_ROLE_PERMISSIONS],
-		                          p->docs[PG_ROLE_EVALUATION_CARD], now ? now : time(NULL), parent_present, reg,
+		                          p->docs[PG_ROLE_EVALUATION_CARD], now ? now : time(NULL), pg_review_parent_present, reg,
 		                          checks, err);
 		for (int i = 0; !rc && i < PG_POLICY_NCHECKS; i++) {
 			rows[i].code = pg_code_name(checks[i].code);

@@ -44,6 +44,11 @@ typedef struct pg_review_facts {
 	pg_lifecycle_input in;                    /* filled from the above; borrows */
 } pg_review_facts;
 
+/* The parent lookup of the policy checks (pg_parent_present_fn) over a
+ * registry: ctx is a pg_reg *; 1 present, 0 absent, a negated pg_code when
+ * the registry fails. */
+int pg_review_parent_present(void *ctx, const char *id);
+
 /* Gathers the facts for pack_id (a full id).  On success *out is new (free
  * with pg_review_facts_free); in->to is left as PG_STATE_CANDIDATE and
  * in->signer as rv->signer. */

@@ -19,6 +19,7 @@
 #include <gpgme.h>
 
 #include "buf.h"
+#include "build.h"
 #include "escape.h"
 #include "rfc3339.h"
 
@@ -79,7 +80,7 @@ static int is_env_error(gpgme_error_t e)
 static void gerr_text(gpgme_error_t e, char *buf, size_t cap)
 {
 	if (gpgme_strerror_r(e, buf, cap) != 0)
-		snprintf(buf, cap, "GPGME error %u", (unsigned)gpgme_err_code(e));
+		snprintf(buf, cap, _("GPGME error %u"), (unsigned)gpgme_err_code(e));
 }
 
 static pg_code gpg_fail(pg_error *err, gpgme_error_t e, const char *what)
@@ -647,7 +648,7 @@ static pg_code judge_one(pg_sig *s, gpgme_signature_t g, const char *signer, con
 	if (e) {
 		if (is_env_error(e)) {
 			rc = gpg_fail(err, e, _("looking up a key"));
-			judge(r, rc, "%s", err ? err->message : "GnuPG failed");
+			judge(r, rc, "%s", err ? err->message : _("GnuPG failed"));
 			return rc;
 		}
 		pg_fpr_normalize(sfpr, r->fingerprint);
@@ -757,7 +758,7 @@ pg_code pg_sig_verify(pg_sig *s, const void *data, size_t len, const char *sig, 
 		e = gpgme_data_new_from_mem(&td, data, len, 0);
 	if (e) {
 		rc = gpg_fail(err, e, _("verifying"));
-		judge(res, rc, "%s", err ? err->message : "GnuPG failed");
+		judge(res, rc, "%s", err ? err->message : _("GnuPG failed"));
 		goto out;
 	}
 	e = gpgme_op_verify(s->ctx, sd, td, NULL);
@@ -889,18 +890,6 @@ static pg_code archive_fail(struct archive *a, pg_error *err, int writing, const
 	return pg_err(err, writing ? PG_IO_WRITE : PG_IO_READ, "%s: %s", what, msg ? msg : _("archive error"));
 }
 
-static void fixed_header(struct archive_entry *e, const char *path, mode_t type, uint64_t size)
-{
-	archive_entry_clear(e);
-	archive_entry_copy_pathname(e, path);
-	archive_entry_set_filetype(e, (unsigned)type);
-	archive_entry_set_perm(e, type == AE_IFDIR ? 0755 : 0644);
-	archive_entry_set_size(e, (la_int64_t)size);
-	archive_entry_set_mtime(e, 0, 0);
-	archive_entry_set_uid(e, 0);
-	archive_entry_set_gid(e, 0);
-}
-
 /* True when path is signatures/<fpr>.asc, the name compared ignoring case. */
 static int is_own_signature(const char *path, const char *fpr)
 {
@@ -921,7 +910,7 @@ struct rewrite {
 static pg_code write_entry(struct archive *w, struct archive_entry *oe, const char *path, const void *data,
                            size_t len, struct rewrite *rw)
 {
-	fixed_header(oe, path, AE_IFREG, len);
+	pg_build_entry(oe, path, AE_IFREG, len);
 	if (archive_write_header(w, oe) != ARCHIVE_OK ||
 	    (len && archive_write_data(w, data, len) != (la_ssize_t)len))
 		return archive_fail(w, rw->err, 1, rw->out_path);
@@ -980,7 +969,7 @@ static pg_code rewrite_archive(struct rewrite *rw)
 			goto out;
 		}
 		if (type == AE_IFDIR) {
-			fixed_header(oe, path, AE_IFDIR, 0);
+			pg_build_entry(oe, path, AE_IFDIR, 0);
 			if (archive_write_header(w, oe) != ARCHIVE_OK) {
 				rc = archive_fail(w, rw->err, 1, rw->out_path);
 				goto out;
@@ -1002,7 +991,7 @@ static pg_code rewrite_archive(struct rewrite *rw)
 			continue;
 		}
 		size = archive_entry_size_is_set(ie) ? (uint64_t)archive_entry_size(ie) : 0;
-		fixed_header(oe, path, AE_IFREG, size);
+		pg_build_entry(oe, path, AE_IFREG, size);
 		if (archive_write_header(w, oe) != ARCHIVE_OK) {
 			rc = archive_fail(w, rw->err, 1, rw->out_path);
 			goto out;

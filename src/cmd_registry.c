@@ -39,20 +39,6 @@ int cli_load_policy(pg_cli *cli, pg_policy **pol, pg_error *err)
 	return pg_policy_load(path, pol, err);
 }
 
-/* Parent lookup for the policy checks: present when the registry holds it. */
-static int parent_in_registry(void *ctx, const char *id)
-{
-	pg_state st;
-	pg_error err;
-	pg_code rc = pg_reg_state(ctx, id, &st, &err);
-
-	if (rc == PG_OK)
-		return 1;
-	if (rc == PG_REGISTRY_NOT_FOUND)
-		return 0;
-	return -(int)rc;
-}
-
 /* Parses a non-negative decimal integer option strictly. */
 static int parse_count(const char *s, uint64_t *out)
 {
@@ -503,7 +489,7 @@ int cmd_show(pg_cli *cli)
 	contract = parse_doc(p, "contract");
 	perms = parse_doc(p, "permissions");
 	if (pol) {
-		if (pg_policy_check_pack(pol, manifest, contract, perms, card, time(NULL), parent_in_registry, reg,
+		if (pg_policy_check_pack(pol, manifest, contract, perms, card, time(NULL), pg_review_parent_present, reg,
 		                         sc.live, &err))
 			goto fail;
 		sc.have_live = 1;
