@@ -406,7 +406,7 @@ pg_code pg_build(const char *dir, const char *out_path, pg_compress compress, co
 	unsigned char *block = NULL;
 	int dirfd = -1, outfd = -1;
 	struct stat st;
-	locale_t utf8 = (locale_t)0, prev = (locale_t)0;
+	locale_t utf8 = (locale_t)0, prev = (locale_t)0, lbase;
 	pg_pack *check = NULL;
 	pg_pack_opts opts;
 	pg_code rc;
@@ -497,7 +497,11 @@ pg_code pg_build(const char *dir, const char *out_path, pg_compress compress, co
 		goto out;
 	}
 	fchmod(outfd, 0644);
-	utf8 = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0);
+	/* the thread's locale with LC_CTYPE "C.UTF-8": LC_MESSAGES stays */
+	lbase = duplocale(uselocale((locale_t)0));
+	utf8 = newlocale(LC_CTYPE_MASK, "C.UTF-8", lbase);
+	if (!utf8 && lbase)
+		freelocale(lbase);
 	if (utf8)
 		prev = uselocale(utf8);
 	rc = write_archive(outfd, out_path, compress, canon, canon_len, dirfd, &w, block, err);

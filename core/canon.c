@@ -418,7 +418,8 @@ static pg_code emit(pg_buf *b, const cJSON *v, unsigned depth, pg_error *err)
 
 	if (depth > CJSON_NESTING_LIMIT)
 		return pg_err(err, PG_JSON_DEPTH,
-		              _("nesting deeper than %u levels"),
+		              ngettext("nesting deeper than %u level", "nesting deeper than %u levels",
+		                       (unsigned long)CJSON_NESTING_LIMIT),
 		              (unsigned)CJSON_NESTING_LIMIT);
 	if (cJSON_IsNull(v)) {
 		brc = pg_buf_add(b, "null", 4);

@@ -50,14 +50,21 @@ void pg_json_limits_from(pg_json_limits *lim, const pg_limits *caps)
 /* ------------------------------------------------------------------ locale */
 
 /* strtod, and cJSON's number parser, follow LC_NUMERIC; JSON numbers do
- * not.  The scan and the tree build run under a private "C" locale for the
- * calling thread only. */
+ * not.  The scan and the tree build run, for the calling thread only, under
+ * a private locale that is the global one with LC_NUMERIC "C": the other
+ * categories stay, so messages keep the user's language (LC_MESSAGES) and
+ * charset (LC_CTYPE). */
 static pthread_once_t c_locale_once = PTHREAD_ONCE_INIT;
 static locale_t c_locale = (locale_t)0;
 
 static void c_locale_init(void)
 {
-	c_locale = newlocale(LC_ALL_MASK, "C", (locale_t)0);
+	locale_t base = duplocale(LC_GLOBAL_LOCALE);
+
+	/* without a copy of the global locale, all of "C" as before */
+	c_locale = newlocale(LC_NUMERIC_MASK, "C", base);
+	if (c_locale == (locale_t)0 && base != (locale_t)0)
+		freelocale(base);
 }
 
 /* Switches the calling thread to the C locale; returns what to restore, or
@@ -599,7 +606,9 @@ static pg_code open_container(struct scan *s, int object)
 {
 	if (s->depth >= s->max_depth)
 		return fail(s, PG_JSON_DEPTH, s->pos,
-		            _("nesting deeper than %u levels"), s->max_depth);
+		            ngettext("nesting deeper than %u level", "nesting deeper than %u levels",
+		                     (unsigned long)s->max_depth),
+		            s->max_depth);
 	s->frames[s->depth].key_base = object ? s->nkeys : SIZE_MAX;
 	s->depth++;
 	s->pos++;
@@ -762,7 +771,8 @@ pg_code pg_json_parse(const char *buf, size_t len, const pg_json_limits *lim,
 	s.err = err;
 	if (s.len > lim->max_bytes) {
 		rc = fail(&s, PG_LIMIT_JSON_BYTES, lim->max_bytes,
-		          _("document of %zu bytes is over the cap of %zu bytes"),
+		          ngettext("document of %zu byte is over the cap of %zu bytes",
+		                   "document of %zu bytes is over the cap of %zu bytes", (unsigned long)s.len),
 		          s.len, lim->max_bytes);
 		goto out;
 	}

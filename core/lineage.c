@@ -17,7 +17,7 @@
 #define BR_LAST      "\xe2\x94\x94\xe2\x94\x80" /* └─ */
 #define CONT_MORE    "\xe2\x94\x82 "  /* │ and a space */
 #define CONT_NONE    "  "
-#define TAINT_MARK   "\xe2\x9a\xa0 tainted" /* ⚠ tainted */
+#define TAINT_MARK   _("\xe2\x9a\xa0 tainted") /* ⚠ tainted */
 #define ELLIPSIS     "\xe2\x80\xa6"   /* … */
 #define SHORT_HEX    12               /* hex digits shown of a missing id */
 

@@ -859,7 +859,7 @@ pg_code pg_oci_assemble(const char *out_path, const char *manifest, size_t manif
 	unsigned char *block = malloc(COPY_BLOCK);
 	struct archive *a = archive_write_new();
 	struct archive_entry *ae = archive_entry_new();
-	locale_t utf8 = (locale_t)0, prev = (locale_t)0;
+	locale_t utf8 = (locale_t)0, prev = (locale_t)0, lbase;
 	int fd = -1, created = 0;
 	pg_code rc = PG_OK;
 
@@ -879,7 +879,11 @@ pg_code pg_oci_assemble(const char *out_path, const char *manifest, size_t manif
 	archive_write_set_format_pax_restricted(a);
 	archive_write_add_filter_none(a);
 	archive_write_set_bytes_in_last_block(a, 1);
-	utf8 = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0);
+	/* the thread's locale with LC_CTYPE "C.UTF-8": LC_MESSAGES stays */
+	lbase = duplocale(uselocale((locale_t)0));
+	utf8 = newlocale(LC_CTYPE_MASK, "C.UTF-8", lbase);
+	if (!utf8 && lbase)
+		freelocale(lbase);
 	if (utf8)
 		prev = uselocale(utf8);
 	if (archive_write_open_fd(a, fd) != ARCHIVE_OK) {

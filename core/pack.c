@@ -442,7 +442,9 @@ static pg_code check_entry(struct loader *L, struct archive_entry *e, char **pat
 
 	*path_out = NULL;
 	if (++L->entries > L->lim.entries)
-		return pg_err(L->err, PG_LIMIT_ENTRIES, _("more than %llu entries"),
+		return pg_err(L->err, PG_LIMIT_ENTRIES,
+		              ngettext("more than %llu entry", "more than %llu entries",
+		                       (unsigned long)L->lim.entries),
 		              (unsigned long long)L->lim.entries);
 	if (!raw)
 		return pg_err(L->err, PG_ARCHIVE_PATH_ENCODING, _("an entry name cannot be decoded"));
@@ -591,7 +593,9 @@ static pg_code take_files(struct loader *L)
 			              (unsigned long long)L->lim.total_bytes);
 	}
 	if ((uint64_t)p->nfiles + 1 > L->lim.entries)
-		return pg_err(L->err, PG_LIMIT_ENTRIES, _("the manifest lists more than %llu entries"),
+		return pg_err(L->err, PG_LIMIT_ENTRIES,
+		              ngettext("the manifest lists more than %llu entry",
+		                       "the manifest lists more than %llu entries", (unsigned long)L->lim.entries),
 		              (unsigned long long)L->lim.entries);
 	return PG_OK;
 }
@@ -647,7 +651,10 @@ static pg_code load_manifest(struct loader *L)
 
 	pg_error_path(L->err, "manifest.json");
 	if ((uint64_t)archive_entry_size(e) > L->lim.json_bytes) {
-		rc = pg_err(L->err, PG_LIMIT_JSON_BYTES, _("manifest.json: %lld bytes is over the %llu-byte JSON limit"),
+		rc = pg_err(L->err, PG_LIMIT_JSON_BYTES,
+		            ngettext("manifest.json: %lld byte is over the %llu-byte JSON limit",
+		                     "manifest.json: %lld bytes is over the %llu-byte JSON limit",
+		                     (unsigned long)archive_entry_size(e)),
 		            (long long)archive_entry_size(e), (unsigned long long)L->lim.json_bytes);
 		goto out;
 	}
@@ -752,7 +759,9 @@ static pg_code stream_entry(struct loader *L, const char *path, pg_pack_file *f,
 			goto out;
 		}
 		if (off < 0 || (uint64_t)off != got || n > size - got) {
-			rc = pg_err(L->err, PG_SIZE_MISMATCH, _("%s: more data than its declared %llu bytes"),
+			rc = pg_err(L->err, PG_SIZE_MISMATCH,
+			            ngettext("%s: more data than its declared %llu byte",
+			                     "%s: more data than its declared %llu bytes", (unsigned long)size),
 			            path, (unsigned long long)size);
 			goto out;
 		}
@@ -790,8 +799,10 @@ static pg_code stream_entry(struct loader *L, const char *path, pg_pack_file *f,
 			goto out;
 	}
 	if (got != size) {
-		rc = pg_err(L->err, PG_SIZE_MISMATCH, _("%s: %llu bytes where %llu were declared"), path,
-		            (unsigned long long)got, (unsigned long long)size);
+		rc = pg_err(L->err, PG_SIZE_MISMATCH,
+		            ngettext("%s: %llu byte where %llu were declared",
+		                     "%s: %llu bytes where %llu were declared", (unsigned long)got),
+		            path, (unsigned long long)got, (unsigned long long)size);
 		goto out;
 	}
 	pg_sha256_end(&sha, hex);
@@ -881,7 +892,10 @@ static pg_code load_entries(struct loader *L)
 		if (strset_get(&L->listed, path, &idx)) {
 			f = &p->files[idx];
 			if (size != f->size) {
-				rc = pg_err(L->err, PG_SIZE_MISMATCH, _("%s: the archive holds %llu bytes, the manifest declares %llu"),
+				rc = pg_err(L->err, PG_SIZE_MISMATCH,
+				            ngettext("%s: the archive holds %llu byte, the manifest declares %llu",
+				                     "%s: the archive holds %llu bytes, the manifest declares %llu",
+				                     (unsigned long)size),
 				            path, (unsigned long long)size, (unsigned long long)f->size);
 				goto next;
 			}
@@ -954,7 +968,7 @@ static pg_code load(struct loader *L)
 static pg_code load_source(struct source *src, const pg_pack_opts *opts, pg_pack **out, pg_error *err)
 {
 	struct loader L;
-	locale_t utf8 = (locale_t)0, prev = (locale_t)0;
+	locale_t utf8 = (locale_t)0, prev = (locale_t)0, lbase;
 	pg_code rc;
 
 	*out = NULL;
@@ -989,7 +1003,10 @@ static pg_code load_source(struct source *src, const pg_pack_opts *opts, pg_pack
 		goto out;
 	/* libarchive decodes entry names with the thread's locale: make it UTF-8
 	 * for the load so names reach the path rules as their bytes. */
-	utf8 = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0);
+	lbase = duplocale(uselocale((locale_t)0));
+	utf8 = newlocale(LC_CTYPE_MASK, "C.UTF-8", lbase);
+	if (!utf8 && lbase)
+		freelocale(lbase);
 	if (utf8)
 		prev = uselocale(utf8);
 	rc = load(&L);

@@ -782,7 +782,8 @@ static pg_code walk_rule(struct walk *w, const cJSON *v, pg_policy_rule *rule,
 	if (rc == PG_OK && present && rule->approvals > reviewers) {
 		mark = push_key(w, "approvals");
 		rc = fail(w, PG_SCHEMA,
-			  _("%llu approvals needed but the policy has %zu reviewers"),
+			  ngettext("%llu approvals needed but the policy has %zu reviewer",
+			           "%llu approvals needed but the policy has %zu reviewers", (unsigned long)reviewers),
 			  (unsigned long long)rule->approvals, reviewers);
 		pop(w, mark);
 	}
@@ -1254,7 +1255,9 @@ static void check_evaluation(const pg_policy *p, const cJSON *card, time_t now,
 		return;
 	}
 	if (required)
-		msg_printf(&good, _("; all %zu required suites present"), required);
+		msg_printf(&good, ngettext("; %zu required suite present", "; all %zu required suites present",
+		                           plural_n((long long)required)),
+		           required);
 	else
 		msg_printf(&good, _("; no suites required"));
 	set_check(c, PG_POLICY_EVALUATION, 1, 0, &good);
@@ -1296,7 +1299,9 @@ static pg_code check_parents(const cJSON *manifest, pg_parent_present_fn present
 		if (n == 0)
 			msg_printf(&m, _("no parents"));
 		else
-			msg_printf(&m, _("all %zu parents are in the registry"), n);
+			msg_printf(&m, ngettext("the %zu parent is in the registry",
+			                        "all %zu parents are in the registry", plural_n((long long)n)),
+			           n);
 	}
 	set_check(c, PG_POLICY_PARENT_MISSING, missing == 0, 0, &m);
 	return PG_OK;

@@ -1230,7 +1230,8 @@ static pg_code doc_lineage(struct sctx *c, const cJSON *doc, const cJSON *manife
 	if (rc == PG_OK && lc.mparents && lc.next) {
 		size_t mark = push_key(c, "parents");
 
-		rc = fail(c, PG_SCHEMA, _("lists %zu parents, the manifest %d"),
+		rc = fail(c, PG_SCHEMA, ngettext("lists %zu parent, the manifest %d", "lists %zu parents, the manifest %d",
+		                                 (unsigned long)lc.index),
 			  lc.index, cJSON_GetArraySize(lc.mparents));
 		pop(c, mark);
 	}

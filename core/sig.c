@@ -1049,7 +1049,7 @@ pg_code pg_sig_sign_pack(pg_sig *s, const char *pack_path, const char *out_path,
 	char *sig = NULL, *tmp = NULL, sig_path[11 + PG_FPR_LEN + 5], norm[PG_FPR_SIZE];
 	size_t sig_len = 0;
 	int fd = -1;
-	locale_t utf8 = (locale_t)0, prev = (locale_t)0;
+	locale_t utf8 = (locale_t)0, prev = (locale_t)0, lbase;
 	struct rewrite rw;
 	pg_code rc;
 
@@ -1100,7 +1100,10 @@ pg_code pg_sig_sign_pack(pg_sig *s, const char *pack_path, const char *out_path,
 	rw.sig_len = sig_len;
 	rw.err = err;
 	/* entry names pass through libarchive as their UTF-8 bytes */
-	utf8 = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0);
+	lbase = duplocale(uselocale((locale_t)0));
+	utf8 = newlocale(LC_CTYPE_MASK, "C.UTF-8", lbase);
+	if (!utf8 && lbase)
+		freelocale(lbase);
 	if (utf8)
 		prev = uselocale(utf8);
 	rc = rewrite_archive(&rw);

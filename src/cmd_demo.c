@@ -684,8 +684,10 @@ int cmd_demo(pg_cli *cli)
 			goto out;
 		}
 		if (!cli->json && !cli->no_tui)
-			fprintf(stderr, _("packgate: building the demo in %s (keys, %zu packs, approvals)...\n"), dir,
-			        (size_t)NPACKS);
+			fprintf(stderr, ngettext("packgate: building the demo in %s (keys, %zu pack, approvals)...\n",
+			                         "packgate: building the demo in %s (keys, %zu packs, approvals)...\n",
+			                         (unsigned long)NPACKS),
+			        dir, (size_t)NPACKS);
 		if (make_world(&w, &err) != PG_OK) {
 			pg_keygen_stop_agent(w.gnupg);
 			rc = cli_fail(cli, &err);

@@ -395,7 +395,9 @@ int cmd_audit(pg_cli *cli)
 		}
 	} else {
 		const cJSON *p;
-		printf(_("%lld audit entries checked\n"), (long long)count);
+		printf(ngettext("%lld audit entry checked\n", "%lld audit entries checked\n",
+		                (unsigned long)count),
+		       (long long)count);
 		cJSON_ArrayForEach(p, problems) {
 			printf("  %4lld  %s  ", (long long)pg_json_get(p, "seq")->valuedouble,
 			       pg_json_str(pg_json_get(p, "code")));

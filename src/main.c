@@ -152,11 +152,14 @@ int main(int argc, char **argv)
 	 * PACKGATE_LOCALEDIR when that is set and not empty: the tests use it to
 	 * run the uninstalled catalog of the build tree. */
 	setlocale(LC_ALL, "");
+	/* numbers in output (JSON, scores) never follow a decimal comma */
+	setlocale(LC_NUMERIC, "C");
 	{
 		const char *dir = getenv("PACKGATE_LOCALEDIR");
 
 		bindtextdomain(PACKAGE, dir && *dir ? dir : LOCALEDIR);
 	}
+	bind_textdomain_codeset(PACKAGE, "UTF-8");
 	textdomain(PACKAGE);
 
 	memset(&cli, 0, sizeof cli);

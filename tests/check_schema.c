@@ -1058,7 +1058,7 @@ static const struct {
 	{ "[{'id': " PID(HC) "}, {'id': " PID(HB) "}]", PG_SCHEMA, "parents[0].id",
 	  "lineage.json: parents[0].id: not in the manifest's order (expected \"sha256:" HB "\")" },
 	{ "[{'id': " PID(HB) "}]", PG_SCHEMA, "parents",
-	  "lineage.json: parents: lists 1 parents, the manifest 2" },
+	  "lineage.json: parents: lists 1 parent, the manifest 2" },
 	{ "[{'id': " PID(HB) "}, {'id': " PID(HB) "}]", PG_SCHEMA, "parents[1].id",
 	  "lineage.json: parents[1].id: not in the manifest's order" },
 	{ "[{'id': " PID(HB) "}, {'id': " PID(HC) "}, {'id': " PID(HC) "}]", PG_SCHEMA,

@@ -12,4 +12,7 @@ apt-get install -y --no-install-recommends \
 	zstd gnupg gpg-agent tmux jq sqlite3 \
 	docker-registry skopeo apache2-utils openssl \
 	clang libclang-rt-14-dev \
-	groff-base
+	groff-base locales
+# the German catalog's tests need a German locale
+sed -i 's/^# *de_DE.UTF-8 UTF-8/de_DE.UTF-8 UTF-8/' /etc/locale.gen
+locale-gen
