@@ -55,7 +55,7 @@ for i in 1 2 3; do
 	rm -rf regB
 	s=$(now); "$pg" --registry regB/registry.db pull "http://127.0.0.1:$port/bench/${ref%@*}:${ref#*@}" >/dev/null; e=$(now)
 	echo $(((e - s) / 1000000)) >>t_pull
-	s=$(now); curl -s -o /dev/null "http://127.0.0.1:$port/v2/bench/${ref%@*}/blobs/$digest"; e=$(now)
+	s=$(now); curl -s -o dl.bin "http://127.0.0.1:$port/v2/bench/${ref%@*}/blobs/$digest"; e=$(now); rm -f dl.bin
 	echo $(((e - s) / 1000000)) >>t_cget
 
 	start
@@ -64,7 +64,7 @@ for i in 1 2 3; do
 		sed -n 's/^[Ll]ocation: //p')
 	case "$loc" in http*) ;; *) loc="http://127.0.0.1:$port$loc" ;; esac
 	case "$loc" in *\?*) sep='&' ;; *) sep='?' ;; esac
-	curl -s -o /dev/null -X PUT -H 'Content-Type: application/octet-stream' --data-binary @blob.bin "$loc${sep}digest=$digest"
+	curl -s -o /dev/null -X PUT -H 'Content-Type: application/octet-stream' -T blob.bin "$loc${sep}digest=$digest"
 	e=$(now)
 	echo $(((e - s) / 1000000)) >>t_cup
 done

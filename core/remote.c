@@ -91,7 +91,7 @@ void pg_remote_opts_init(pg_remote_opts *o)
 	o->retry_max_ms = 8000;
 	o->retry_after_cap = 30;
 	o->chunk_threshold = (uint64_t)16 * 1024 * 1024;
-	o->chunk_size = (uint64_t)8 * 1024 * 1024;
+	o->chunk_size = (uint64_t)64 * 1024 * 1024;
 }
 
 const char *pg_remote_status_name(pg_remote_status s)
@@ -431,7 +431,7 @@ pg_code pg_remote_open(const char *url, const pg_remote_opts *opts, pg_remote **
 	else
 		pg_remote_opts_init(&r->o);
 	if (r->o.chunk_size == 0)
-		r->o.chunk_size = (uint64_t)8 * 1024 * 1024;
+		r->o.chunk_size = (uint64_t)64 * 1024 * 1024;
 	r->referrers_api = -1;
 	r->rnd = (unsigned)time(NULL) ^ ((unsigned)getpid() << 16);
 	rc = pg_remote_parse_url(url, &r->origin, &r->ns, err);

@@ -88,7 +88,7 @@ typedef struct pg_remote_opts {
 
 /* Defaults: no cacert, docker_config NULL, connect timeout 30 s, abandon
  * below 1 byte/s for 60 s, 4 retries from 250 ms up to 8 s, Retry-After
- * up to 30 s, chunks of 8 MiB above 16 MiB. */
+ * up to 30 s, chunks of 64 MiB above 16 MiB. */
 void pg_remote_opts_init(pg_remote_opts *o);
 
 /* Parses a remote URL "http[s]://host[:port][/namespace/...]" (no query,
