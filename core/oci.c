@@ -898,10 +898,10 @@ pg_code pg_oci_assemble(const char *out_path, const char *manifest, size_t manif
 	}
 	for (size_t i = 0; i < n && !rc; i++)
 		rc = copy_entry(a, ae, sorted[i], block, out_path, err);
+	/* no fsync: the reassembled pack is scratch; what must survive a crash
+	 * is the registry's blob store, which the import syncs itself */
 	if (!rc && archive_write_close(a) != ARCHIVE_OK)
 		rc = write_fail(a, out_path, err);
-	if (!rc && fsync(fd) != 0)
-		rc = pg_err_errno(err, errno, 1, out_path);
 out:
 	if (utf8) {
 		uselocale(prev);

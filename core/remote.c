@@ -1923,8 +1923,8 @@ pg_code pg_remote_blob_get_file(pg_remote *r, const char *repo, const char *dige
 	}
 	q.sink_max = size;
 	rc = blob_get(r, &q, repo, digest, size, member, err);
-	if (!rc && fsync(q.sink_fd) != 0)
-		rc = pg_err_errno(err, errno, 1, path);
+	/* no fsync: a pulled layer is scratch until the import moves it into
+	 * the blob store, which syncs what it keeps */
 	if (close(q.sink_fd) != 0 && !rc)
 		rc = pg_err_errno(err, errno, 1, path);
 	q.sink_fd = -1;
