@@ -42,7 +42,7 @@ enum {
 	S_PREFIX, S_PREFIX_COUNT, S_BY_NAME, S_BY_NAME_STATE,
 	S_ANY_QUAR, S_TAINTED_ALL, S_CLOSURE,
 	S_SHOW_PACK, S_SHOW_FILES, S_SHOW_DOCS, S_SHOW_SIGS, S_SHOW_PARENTS, S_SHOW_CHECKS,
-	S_APPROVALS, S_STATE,
+	S_APPROVALS, S_STATE, S_DOC,
 	S_LIN_ANC_NODES, S_LIN_ANC_EDGES, S_LIN_ANC_NODES_D, S_LIN_ANC_EDGES_D,
 	S_LIN_DES_NODES, S_LIN_DES_EDGES, S_LIN_DES_NODES_D, S_LIN_DES_EDGES_D,
 	S_POLICY_PUT, S_POLICY_GET,
@@ -119,6 +119,9 @@ static const char *const sql_text[S_COUNT_] = {
 		"c.statement_sha256 FROM approvals a JOIN chain c ON c.seq = a.seq "
 		"WHERE a.pack = ?1 ORDER BY a.seq",
 	[S_STATE] = "SELECT state FROM packs WHERE id = ?1",
+	/* one row when the pack exists; its d.* NULL when it has no such document */
+	[S_DOC] = "SELECT d.role, d.path, d.canonical FROM packs p LEFT JOIN documents d "
+		"ON d.pack = p.pk AND d.role = ?2 WHERE p.id = ?1 ORDER BY d.position LIMIT 1",
 	[S_LIN_ANC_NODES] = WALK_UP_ALL "SELECT " NODE_COLS
 		" FROM w n LEFT JOIN packs p ON p.id = n.id",
 	[S_LIN_ANC_EDGES] = WALK_UP_ALL "SELECT e.child, e.parent FROM w JOIN parents e "
@@ -171,7 +174,8 @@ static const char *const sql_text[S_COUNT_] = {
 };
 
 /* List statements: one per shape (filters present, sort, direction). */
-#define LIST_SHAPES (8 * PG_REG_SORT_COUNT_ * 2)
+#define LIST_FILTERS 32 /* state, name, search, states, unreviewed_by */
+#define LIST_SHAPES (LIST_FILTERS * PG_REG_SORT_COUNT_ * 2)
 
 struct pg_reg {
 	sqlite3 *db;
@@ -2149,7 +2153,8 @@ static const char *const sort_sql[PG_REG_SORT_COUNT_] = {
 static sqlite3_stmt *list_stmt(pg_reg *reg, const pg_reg_query *q, int has_search, int count,
                                pg_error *err)
 {
-	int shape = (q->state >= 0) | (q->name ? 2 : 0) | (has_search ? 4 : 0);
+	int shape = (q->state >= 0) | (q->name ? 2 : 0) | (has_search ? 4 : 0) | (q->states ? 8 : 0) |
+	            (q->unreviewed_by ? 16 : 0);
 	int sort = q->sort >= 0 && q->sort < PG_REG_SORT_COUNT_ ? (int)q->sort : 0;
 	sqlite3_stmt **slot;
 	pg_buf b;
@@ -2161,7 +2166,7 @@ static sqlite3_stmt *list_stmt(pg_reg *reg, const pg_reg_query *q, int has_searc
 	if (*slot)
 		return *slot;
 	pg_buf_init(&b, SIZE_MAX);
-	if (count && has_search && q->state < 0 && !q->name) {
+	if (count && has_search && q->state < 0 && !q->name && !q->states && !q->unreviewed_by) {
 		/* Every row of the search table is a pack. */
 		rc = pg_buf_adds(&b, "SELECT count(*) FROM pack_fts WHERE pack_fts MATCH :q");
 		has_search = 0;
@@ -2173,6 +2178,12 @@ static sqlite3_stmt *list_stmt(pg_reg *reg, const pg_reg_query *q, int has_searc
 		rc = pg_buf_adds(&b, " AND p.state_rank = :state");
 	if (!rc && q->name)
 		rc = pg_buf_adds(&b, " AND p.name = :name");
+	if (!rc && q->states)
+		rc = pg_buf_adds(&b, " AND p.state_rank IN (SELECT value FROM json_each(:states))");
+	if (!rc && q->unreviewed_by)
+		/* approvals_by_pack answers it per pack */
+		rc = pg_buf_adds(&b, " AND NOT EXISTS (SELECT 1 FROM approvals a WHERE a.pack = p.id "
+		                     "AND a.signer = :signer COLLATE NOCASE)");
 	if (!rc && has_search)
 		/* "+": the match set filters rows met in the order's index
 		 * (which stops at the limit) instead of driving one lookup per
@@ -2200,7 +2211,22 @@ static sqlite3_stmt *list_stmt(pg_reg *reg, const pg_reg_query *q, int has_searc
 	return *slot;
 }
 
-static void bind_query(sqlite3_stmt *s, const pg_reg_query *q, const char *fts)
+/* q->states as the JSON array of its state ranks ("[0,1]") into buf. */
+static void states_json(unsigned states, char buf[64])
+{
+	size_t n = 0;
+
+	buf[n++] = '[';
+	for (int st = 0; st < PG_STATE_COUNT_; st++)
+		if (states & (1u << st))
+			n += (size_t)snprintf(buf + n, 64 - n, "%s%d", n > 1 ? "," : "", st);
+	buf[n++] = ']';
+	buf[n] = '\0';
+}
+
+/* Binds q (and the FTS query fts) to a statement of list_stmt.  states is a
+ * buffer that must live until the statement is done. */
+static void bind_query(sqlite3_stmt *s, const pg_reg_query *q, const char *fts, char states[64])
 {
 	int i;
 
@@ -2208,6 +2234,12 @@ static void bind_query(sqlite3_stmt *s, const pg_reg_query *q, const char *fts)
 		sqlite3_bind_int(s, i, q->state);
 	if ((i = sqlite3_bind_parameter_index(s, ":name")))
 		bind_text(s, i, q->name);
+	if ((i = sqlite3_bind_parameter_index(s, ":states"))) {
+		states_json(q->states, states);
+		bind_text(s, i, states);
+	}
+	if ((i = sqlite3_bind_parameter_index(s, ":signer")))
+		bind_text(s, i, q->unreviewed_by);
 	if ((i = sqlite3_bind_parameter_index(s, ":q")))
 		bind_text(s, i, fts);
 	if ((i = sqlite3_bind_parameter_index(s, ":limit")))
@@ -2219,7 +2251,7 @@ static void bind_query(sqlite3_stmt *s, const pg_reg_query *q, const char *fts)
 pg_code pg_reg_count(pg_reg *reg, const pg_reg_query *q, uint64_t *n, pg_error *err)
 {
 	pg_error local_err_;
-	char *fts = NULL;
+	char *fts = NULL, states[64];
 	sqlite3_stmt *s;
 	int src;
 	pg_code rc = PG_OK;
@@ -2233,7 +2265,7 @@ pg_code pg_reg_count(pg_reg *reg, const pg_reg_query *q, uint64_t *n, pg_error *
 		free(fts);
 		return err->code;
 	}
-	bind_query(s, q, fts);
+	bind_query(s, q, fts, states);
 	src = sqlite3_step(s);
 	if (src == SQLITE_ROW)
 		*n = (uint64_t)sqlite3_column_int64(s, 0);
@@ -2247,7 +2279,7 @@ pg_code pg_reg_count(pg_reg *reg, const pg_reg_query *q, uint64_t *n, pg_error *
 pg_code pg_reg_list(pg_reg *reg, const pg_reg_query *q, pg_reg_rows *out, pg_error *err)
 {
 	pg_error local_err_;
-	char *fts = NULL;
+	char *fts = NULL, states[64];
 	sqlite3_stmt *s;
 	size_t cap = 0;
 	const char **ids = NULL;
@@ -2265,7 +2297,7 @@ pg_code pg_reg_list(pg_reg *reg, const pg_reg_query *q, pg_reg_rows *out, pg_err
 		free(fts);
 		return err->code;
 	}
-	bind_query(s, q, fts);
+	bind_query(s, q, fts, states);
 	while ((src = sqlite3_step(s)) == SQLITE_ROW) {
 		pg_reg_row *r;
 
@@ -2583,6 +2615,50 @@ pg_code pg_reg_show(pg_reg *reg, const char *id, pg_reg_pack **out, pg_error *er
 	}
 	*out = p;
 	return PG_OK;
+}
+
+void pg_reg_doc_clear(pg_reg_doc *d)
+{
+	if (!d)
+		return;
+	free(d->role);
+	free(d->path);
+	free(d->canonical);
+	memset(d, 0, sizeof *d);
+}
+
+pg_code pg_reg_doc_get(pg_reg *reg, const char *id, const char *role, pg_reg_doc *out,
+                       pg_error *err)
+{
+	pg_error local_err_;
+	sqlite3_stmt *s;
+	int src;
+	pg_code rc = PG_OK;
+
+	if (!err)
+		err = &local_err_;
+	memset(out, 0, sizeof *out);
+	if (!(s = stmt(reg, S_DOC, err)))
+		return err->code;
+	bind_text(s, 1, id);
+	bind_text(s, 2, role);
+	src = sqlite3_step(s);
+	if (src == SQLITE_ROW) {
+		if (sqlite3_column_type(s, 2) != SQLITE_NULL) {
+			out->len = (size_t)sqlite3_column_bytes(s, 2);
+			if (col_str(s, 0, &out->role) || col_str(s, 1, &out->path) ||
+			    col_str(s, 2, &out->canonical))
+				rc = oom(err);
+		}
+	} else if (src == SQLITE_DONE) {
+		rc = pg_err(err, PG_REGISTRY_NOT_FOUND, _("%s: not in the registry"), id);
+	} else {
+		rc = db_err(reg, src, err);
+	}
+	done(s);
+	if (rc)
+		pg_reg_doc_clear(out);
+	return rc;
 }
 
 pg_code pg_reg_state(pg_reg *reg, const char *id, pg_state *state, pg_error *err)

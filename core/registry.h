@@ -166,9 +166,17 @@ typedef struct pg_reg_query {
 	int descending;
 	int64_t limit;        /* < 0: no limit */
 	uint64_t offset;
+	unsigned states;      /* a set of states: bit (1u << s) for each pg_state s
+	                       * wanted, or 0 for any; applies together with state
+	                       * (bits of no state match nothing) */
+	const char *unreviewed_by; /* a signer's fingerprint, or NULL: only packs
+	                       * with no approval statement by that signer (no
+	                       * approval or rejection, whatever its target),
+	                       * compared ignoring case: "awaiting review by" */
 } pg_reg_query;
 
-/* Any state, no name, no search, sorted by name, no limit, no offset. */
+/* Any state, no name, no search, sorted by name, no limit, no offset, no
+ * state set, no reviewer filter. */
 void pg_reg_query_init(pg_reg_query *q);
 
 typedef struct pg_reg_row {
@@ -258,6 +266,21 @@ typedef struct pg_reg_pack {
 	pg_reg_approval_row *approvals;  /* chain order */
 	size_t napprovals;
 } pg_reg_pack;
+
+/* One member document of a pack, without the rest of pg_reg_show (a list
+ * row needs its evaluation card, not the whole pack): the document of `role`
+ * ("evaluation-card", "license-notice" ...; the first in manifest order) of
+ * the pack `id`, its role, path and canonical bytes (NUL-terminated, len
+ * bytes) copied into *out.  A pack without a document of that role gives
+ * PG_OK with out zeroed (canonical NULL).  Codes: registry.not_found (no
+ * such pack).  On PG_OK the caller frees the strings with pg_reg_doc_clear;
+ * on failure out is zeroed. */
+pg_code pg_reg_doc_get(pg_reg *reg, const char *id, const char *role, pg_reg_doc *out,
+                       pg_error *err);
+
+/* Frees the strings of a document filled by pg_reg_doc_get and zeroes it;
+ * NULL is fine. */
+void pg_reg_doc_clear(pg_reg_doc *d);
 
 /* Everything about the pack with this id.  Codes: registry.not_found.  On
  * success *out is new (pg_reg_pack_free). */

@@ -822,6 +822,168 @@ START_TEST(test_list_rows)
 }
 END_TEST
 
+/* An approval statement by signer (placeholder statement and signature:
+ * the registry does not read them). */
+static void approve_by(pg_reg *reg, const char *pack, const char *signer, const char *decision,
+                       const char *target)
+{
+	pg_reg_approval_in a;
+	char text[160];
+	pg_error err;
+
+	snprintf(text, sizeof text, "{\"pack\":\"%s\",\"signer\":\"%s\",\"target\":\"%s\"}", pack, signer, target);
+	memset(&a, 0, sizeof a);
+	a.st.statement = text;
+	a.st.statement_len = strlen(text);
+	a.st.signature = SIG;
+	a.st.signer = signer;
+	a.pack = pack;
+	a.decision = decision;
+	a.target = target;
+	a.role = "reviewer";
+	a.signed_at = "2026-11-22T10:00:00Z";
+	ck_assert_msg(pg_reg_append_approval(reg, &a, NULL, &err) == PG_OK, "approve: %s", err.message);
+}
+
+#define FPR2 "89ABCDEF0123456789ABCDEF0123456789ABCDEF"
+#define ST(s) (1u << (s))
+#define CAND_EVAL (ST(PG_STATE_CANDIDATE) | ST(PG_STATE_EVALUATED))
+
+/* "Awaiting review": a state set and the packs a signer has not reviewed. */
+struct review_case {
+	const char *what;
+	unsigned states;
+	const char *by;
+	int state;
+	const char *name;
+	const char *search;
+	int desc;
+	int64_t limit;
+	uint64_t offset;
+	uint64_t count;  /* what pg_reg_count says */
+	int want[7];     /* indexes into list_specs, -1 ends */
+};
+
+static const struct review_case review_cases[] = {
+	{ "no filter", 0, NULL, -1, NULL, NULL, 0, -1, 0, 6, { 0, 2, 1, 3, 4, 5, -1 } },
+	{ "candidate or evaluated", CAND_EVAL, NULL, -1, NULL, NULL, 0, -1, 0, 4, { 0, 1, 4, 5, -1 } },
+	{ "one state in the set", ST(PG_STATE_CHAMPION), NULL, -1, NULL, NULL, 0, -1, 0, 1, { 3, -1 } },
+	{ "set and state", CAND_EVAL, NULL, PG_STATE_EVALUATED, NULL, NULL, 0, -1, 0, 1, { 5, -1 } },
+	{ "set and another state", CAND_EVAL, NULL, PG_STATE_APPROVED, NULL, NULL, 0, -1, 0, 0, { -1 } },
+	{ "bits of no state", 1u << 20, NULL, -1, NULL, NULL, 0, -1, 0, 0, { -1 } },
+	{ "every state", 0x1ffu, NULL, -1, NULL, NULL, 1, -1, 0, 6, { 5, 4, 3, 1, 2, 0, -1 } },
+	/* FPR approved alpha 1.0.0 and alpha 1.9.0 (approved state) */
+	{ "awaiting FPR", CAND_EVAL, FPR, -1, NULL, NULL, 0, -1, 0, 3, { 1, 4, 5, -1 } },
+	{ "fingerprint case", CAND_EVAL, "0123456789abcdef0123456789abcdef01234567", -1, NULL, NULL, 0, -1, 0, 3,
+	  { 1, 4, 5, -1 } },
+	/* FPR2 rejected alpha 1.10.0: a rejection is a review too */
+	{ "awaiting FPR2", CAND_EVAL, FPR2, -1, NULL, NULL, 0, -1, 0, 3, { 0, 4, 5, -1 } },
+	{ "unreviewed, any state", 0, FPR, -1, NULL, NULL, 0, -1, 0, 4, { 1, 3, 4, 5, -1 } },
+	{ "nobody's reviews", CAND_EVAL, "FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF", -1, NULL, NULL, 0, -1, 0, 4,
+	  { 0, 1, 4, 5, -1 } },
+	{ "awaiting, one state", 0, FPR, PG_STATE_CANDIDATE, NULL, NULL, 0, -1, 0, 2, { 1, 4, -1 } },
+	{ "awaiting, name", CAND_EVAL, FPR2, -1, "alpha", NULL, 0, -1, 0, 1, { 0, -1 } },
+	{ "awaiting, search", 0, FPR, -1, NULL, "alpha", 0, -1, 0, 1, { 1, -1 } },
+	{ "set and search", CAND_EVAL | ST(PG_STATE_APPROVED), NULL, -1, NULL, "alpha", 0, -1, 0, 3, { 0, 2, 1, -1 } },
+	{ "window", CAND_EVAL, FPR, -1, NULL, NULL, 0, 1, 1, 3, { 4, -1 } },
+	{ "window past the end", CAND_EVAL, FPR, -1, NULL, NULL, 0, 2, 3, 3, { -1 } },
+};
+
+START_TEST(test_list_review)
+{
+	const struct review_case *c = &review_cases[_i];
+	char ids[6][PG_ID_LEN];
+	pg_reg *reg = open_reg();
+	pg_reg_query q;
+	pg_reg_rows rows;
+	uint64_t count = 99;
+	size_t want = 0;
+	pg_error err;
+
+	list_fixture(reg, ids);
+	sql("UPDATE packs SET state = 'evaluated' WHERE id = '%s'", ids[5]);
+	approve_by(reg, ids[0], FPR, "approve", "approved");
+	approve_by(reg, ids[2], FPR, "approve", "champion");
+	approve_by(reg, ids[1], FPR2, "reject", "approved");
+	pg_reg_query_init(&q);
+	ck_assert_uint_eq(q.states, 0);
+	ck_assert_ptr_null(q.unreviewed_by);
+	q.states = c->states;
+	q.unreviewed_by = c->by;
+	q.state = c->state;
+	q.name = c->name;
+	q.search = c->search;
+	q.descending = c->desc;
+	q.limit = c->limit;
+	q.offset = c->offset;
+	ck_assert_msg(pg_reg_list(reg, &q, &rows, &err) == PG_OK, "%s: %s", c->what, err.message);
+	while (c->want[want] >= 0)
+		want++;
+	ck_assert_msg(rows.n == want, "%s: %zu rows, want %zu", c->what, rows.n, want);
+	for (size_t i = 0; i < want; i++)
+		ck_assert_msg(strcmp(rows.v[i].id, ids[c->want[i]]) == 0, "%s: row %zu is %s %s", c->what, i,
+		              rows.v[i].name, rows.v[i].version);
+	pg_reg_rows_free(&rows);
+	ck_assert_int_eq(pg_reg_count(reg, &q, &count, &err), PG_OK);
+	ck_assert_msg(count == c->count, "%s: count %llu, want %llu", c->what, (unsigned long long)count,
+	              (unsigned long long)c->count);
+	/* the same handle answers a query of another shape next */
+	pg_reg_query_init(&q);
+	ck_assert_int_eq(pg_reg_count(reg, &q, &count, &err), PG_OK);
+	ck_assert_uint_eq(count, 6);
+	pg_reg_close(reg);
+}
+END_TEST
+
+START_TEST(test_doc_get)
+{
+	struct spec sp = { .name = "docs", .version = "1.0.0", .license = "Apache-2.0" };
+	char id[PG_ID_LEN];
+	pg_reg *reg = open_reg();
+	pg_reg_pack *p = NULL;
+	pg_reg_doc d;
+	pg_error err;
+	int found = 0;
+
+	add_pack(reg, &sp, id);
+	ck_assert_int_eq(pg_reg_show(reg, id, &p, &err), PG_OK);
+	/* every document of the pack, byte for byte as pg_reg_show has it */
+	for (size_t i = 0; i < p->ndocs; i++) {
+		ck_assert_int_eq(pg_reg_doc_get(reg, id, p->docs[i].role, &d, &err), PG_OK);
+		ck_assert_str_eq(d.role, p->docs[i].role);
+		ck_assert_str_eq(d.path, p->docs[i].path);
+		ck_assert_uint_eq(d.len, p->docs[i].len);
+		ck_assert_uint_eq(strlen(d.canonical), d.len);
+		ck_assert_int_eq(memcmp(d.canonical, p->docs[i].canonical, d.len), 0);
+		found += !strcmp(d.role, "license-notice");
+		pg_reg_doc_clear(&d);
+		ck_assert_ptr_null(d.canonical);
+	}
+	ck_assert_int_eq(found, 1);
+	ck_assert_int_eq(pg_reg_doc_get(reg, id, "license-notice", &d, &err), PG_OK);
+	ck_assert_str_eq(d.path, "license-notice.json");
+	ck_assert_str_eq(d.canonical, "{\"model\":{\"license\":\"Apache-2.0\"}}");
+	pg_reg_doc_clear(&d);
+	/* a role the pack has no document of: nothing, and no error */
+	memset(&d, 0xff, sizeof d);
+	ck_assert_int_eq(pg_reg_doc_get(reg, id, "rollback", &d, &err), PG_OK);
+	ck_assert_ptr_null(d.canonical);
+	ck_assert_ptr_null(d.role);
+	ck_assert_ptr_null(d.path);
+	ck_assert_uint_eq(d.len, 0);
+	ck_assert_int_eq(pg_reg_doc_get(reg, id, "weights", &d, &err), PG_OK);
+	ck_assert_ptr_null(d.canonical);
+	/* an unknown pack */
+	memset(&d, 0xff, sizeof d);
+	ck_assert_int_eq(pg_reg_doc_get(reg, MISSING_ID, "evaluation-card", &d, &err), PG_REGISTRY_NOT_FOUND);
+	ck_assert_str_eq(err.message, MISSING_ID ": not in the registry");
+	ck_assert_ptr_null(d.canonical);
+	pg_reg_doc_clear(NULL);
+	pg_reg_pack_free(p);
+	pg_reg_close(reg);
+}
+END_TEST
+
 /* --------------------------------------------------------------- lineage */
 
 START_TEST(test_lineage)
@@ -1501,6 +1663,8 @@ int main(void)
 	tcase_add_test(tc_query, test_version_key);
 	tcase_add_loop_test(tc_query, test_list, 0, (int)(sizeof list_cases / sizeof list_cases[0]));
 	tcase_add_test(tc_query, test_list_rows);
+	tcase_add_loop_test(tc_query, test_list_review, 0, (int)(sizeof review_cases / sizeof review_cases[0]));
+	tcase_add_test(tc_query, test_doc_get);
 	tcase_add_test(tc_query, test_lineage);
 	tcase_add_test(tc_query, test_lineage_deep);
 	suite_add_tcase(s, tc_query);

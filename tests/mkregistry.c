@@ -1,8 +1,9 @@
 /* mkregistry — builds a registry for the TUI tests (tests/tui.test)
  * straight through core/registry.h, including lifecycle states and
  * approvals whose statements carry a placeholder signature (the registry
- * stores statements; it is the CLI that verifies them, which these tests
- * do not exercise).
+ * stores statements; it does not verify them), or, with a GnuPG home,
+ * statements really signed through core/review.h at a given time (so the
+ * screens that show them do not depend on the clock).
  *
  * Usage: mkregistry DB < COMMANDS, one command a line (# comments):
  *   now RFC3339                      the clock for policy checks
@@ -16,6 +17,15 @@
  *                                    canary back to approved)
  *   sent                             empties the outbox (statements so far
  *                                    count as pushed)
+ *   gnupg DIR                        open the GnuPG home DIR for signing and
+ *                                    import the policy's people keys (after
+ *                                    `policy`)
+ *   sign-approve REF FPR DECISION TARGET SIGNED_AT [COMMENT]
+ *   sign-transition REF TO FPR SIGNED_AT [COMMENT]
+ *                                    pg_review_approve / pg_review_transition
+ *                                    signed by key FPR (unprotected) with the
+ *                                    clock at SIGNED_AT: every lifecycle rule
+ *                                    applies, as for `packgate approve`
  * Exits 0, or 1 with "mkregistry: LINE: CODE: message" on stderr.
  */
 #include <stdio.h>
@@ -30,13 +40,16 @@
 #include "lifecycle.h"
 #include "policy.h"
 #include "registry.h"
+#include "review.h"
 #include "rfc3339.h"
 #include "schema.h"
+#include "sig.h"
 
 #define FAKE_SIG "-----BEGIN PGP SIGNATURE-----\n\niQEzBAABCAAdFiEEtest0nly0placeholder0signature0for0tests\n" \
 	"=TEST\n-----END PGP SIGNATURE-----\n"
 
 static pg_reg *reg;
+static pg_sig *sig;
 static pg_policy *policy;
 static char policy_digest[PG_ID_LEN];
 static time_t now_t;
@@ -280,6 +293,67 @@ static pg_code do_sent(pg_error *err)
 	return rc;
 }
 
+static pg_code do_gnupg(const char *dir, pg_error *err)
+{
+	pg_code rc;
+
+	if (!policy)
+		return pg_err(err, PG_USAGE, "gnupg needs a policy first");
+	pg_sig_close(sig);
+	sig = NULL;
+	if ((rc = pg_sig_open(dir, &sig, err)))
+		return rc;
+	return pg_sig_import_policy(sig, policy, NULL, err);
+}
+
+/* A review session signing as fpr at the time `when`. */
+static pg_code review_at(pg_review *rv, const char *fpr, const char *when, pg_error *err)
+{
+	memset(rv, 0, sizeof *rv);
+	if (!sig || !policy)
+		return pg_err(err, PG_USAGE, "sign-* needs `policy` and `gnupg` first");
+	if (pg_rfc3339_parse(when, &rv->now))
+		return pg_err(err, PG_USAGE, "bad time %s", when);
+	rv->reg = reg;
+	rv->policy = policy;
+	rv->sig = sig;
+	rv->signer = fpr;
+	return PG_OK;
+}
+
+static pg_code do_sign_approve(char **a, int n, pg_error *err)
+{
+	char id[PG_ID_LEN];
+	pg_review rv;
+	int target;
+	pg_code rc;
+
+	if (n < 5)
+		return pg_err(err, PG_USAGE, "sign-approve REF FPR DECISION TARGET SIGNED_AT [COMMENT]");
+	if ((target = pg_state_parse(a[3])) < 0)
+		return pg_err(err, PG_USAGE, "unknown state %s", a[3]);
+	if ((rc = review_at(&rv, a[1], a[4], err)) || (rc = pg_reg_resolve(reg, a[0], id, err)))
+		return rc;
+	return pg_review_approve(&rv, id, strcmp(a[2], "reject") ? PG_DECISION_APPROVE : PG_DECISION_REJECT,
+	                         (pg_state)target, n > 5 ? a[5] : "", NULL, err);
+}
+
+static pg_code do_sign_transition(char **a, int n, pg_error *err)
+{
+	char id[PG_ID_LEN];
+	pg_review rv;
+	int to;
+	pg_code rc;
+
+	if (n < 4)
+		return pg_err(err, PG_USAGE, "sign-transition REF TO FPR SIGNED_AT [COMMENT]");
+	if ((to = pg_state_parse(a[1])) < 0)
+		return pg_err(err, PG_USAGE, "unknown state %s", a[1]);
+	if ((rc = review_at(&rv, a[2], a[3], err)) || (rc = pg_reg_resolve(reg, a[0], id, err)))
+		return rc;
+	return pg_review_transition(&rv, id, (pg_state)to, n > 4 ? a[4] : "", NULL, err);
+}
+
 /* Splits a line into words; the last word of a command may be a comment
  * with spaces, so at most max words are made (the rest joined). */
 static int split(char *line, char **w, int max)
@@ -328,7 +402,9 @@ int main(int argc, char **argv)
 		line[strcspn(line, "\n")] = '\0';
 		if (!line[0] || line[0] == '#')
 			continue;
-		n = split(line, w, !strncmp(line, "approve ", 8) ? 8 : !strncmp(line, "transition ", 11) ? 7 : 3);
+		n = split(line, w, !strncmp(line, "approve ", 8) ? 8 : !strncmp(line, "transition ", 11) ? 7 :
+		                   !strncmp(line, "sign-approve ", 13) ? 7 :
+		                   !strncmp(line, "sign-transition ", 16) ? 6 : 3);
 		pg_error_clear(&err);
 		if (!strcmp(w[0], "now") && n == 2) {
 			if (pg_rfc3339_parse(w[1], &now_t))
@@ -343,6 +419,12 @@ int main(int argc, char **argv)
 			rc = do_transition(w + 1, n - 1, &err);
 		} else if (!strcmp(w[0], "sent") && n == 1) {
 			rc = do_sent(&err);
+		} else if (!strcmp(w[0], "gnupg") && n == 2) {
+			rc = do_gnupg(w[1], &err);
+		} else if (!strcmp(w[0], "sign-approve")) {
+			rc = do_sign_approve(w + 1, n - 1, &err);
+		} else if (!strcmp(w[0], "sign-transition")) {
+			rc = do_sign_transition(w + 1, n - 1, &err);
 		} else {
 			rc = pg_err(&err, PG_USAGE, "unknown command");
 		}
@@ -352,6 +434,7 @@ int main(int argc, char **argv)
 			break;
 		}
 	}
+	pg_sig_close(sig);
 	pg_reg_close(reg);
 	pg_policy_free(policy);
 	return status;

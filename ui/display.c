@@ -11,6 +11,7 @@
 #include <wchar.h>
 
 #include "escape.h"
+#include "model.h"
 
 #define ELLIPSIS "\xe2\x80\xa6"
 
@@ -88,6 +89,15 @@ tui_color tui_state_color(int state)
 	if (state < 0 || state >= PG_STATE_COUNT_)
 		return TC_MISSING;
 	return map[state];
+}
+
+tui_color tui_sig_color(const struct tm_sig *s)
+{
+	if (!s->checked)
+		return TC_SIG_UNKNOWN;
+	if (s->code == PG_OK)
+		return s->trusted ? TC_SIG_GOOD : TC_SIG_UNKNOWN;
+	return strcmp(s->status, "bad") ? TC_SIG_UNKNOWN : TC_SIG_BAD;
 }
 
 /* ------------------------------------------------------------ glyphs */

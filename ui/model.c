@@ -14,6 +14,7 @@
 #include "lifecycle.h"
 #include "lineage.h"
 #include "schema.h"
+#include "statement.h"
 
 /* ------------------------------------------------------------ helpers */
 
@@ -588,6 +589,7 @@ char *tm_join(const cJSON *arr)
 struct tui_cache_entry {
 	char id[PG_ID_LEN];
 	int tainted;
+	pg_state state;
 	tm_summary s;
 };
 
@@ -625,18 +627,25 @@ void tm_cache_clear(tui_cache *c)
 		c->n = 0;
 }
 
-static int summary_compute(pg_reg *reg, const pg_policy *policy, const char *id, int tainted,
+static int summary_compute(pg_reg *reg, const pg_policy *policy, const pg_reg_row *r,
                            tm_summary *s, pg_error *err)
 {
-	pg_reg_pack *p = NULL;
+	pg_reg_doc d;
+	pg_reg_approval_row *ap = NULL;
+	size_t nap = 0;
 	cJSON *doc = NULL;
+	pg_error perr;
 	tm_card card;
 	int rc = -1;
 
 	memset(s, 0, sizeof *s);
-	if (pg_reg_show(reg, id, &p, err) != PG_OK)
+	if (pg_reg_doc_get(reg, r->id, "evaluation-card", &d, err) != PG_OK)
 		return -1;
-	doc = tm_pack_doc(p, "evaluation-card", NULL);
+	if (d.canonical && pg_json_parse(d.canonical, d.len, NULL, &doc, &perr) != PG_OK)
+		doc = NULL;
+	pg_reg_doc_clear(&d);
+	if (pg_reg_approvals(reg, r->id, &ap, &nap, err) != PG_OK)
+		goto out;
 	if (doc) {
 		if (tm_card_read(doc, 0, &card))
 			goto out;
@@ -652,38 +661,188 @@ static int summary_compute(pg_reg *reg, const pg_policy *policy, const char *id,
 		}
 		tm_card_free(&card);
 	}
-	tm_approvals(policy, p->state, p->approvals, p->napprovals, s->appr, sizeof s->appr, NULL);
-	if (tainted && tm_taint_reason(reg, id, s->taint, sizeof s->taint, err))
+	tm_approvals(policy, r->state, ap, nap, s->appr, sizeof s->appr, NULL);
+	if (r->tainted && tm_taint_reason(reg, r->id, s->taint, sizeof s->taint, err))
 		goto out;
 	rc = 0;
 out:
 	if (rc && !err->code)
 		pg_err(err, PG_IO_MEMORY, _("out of memory"));
 	cJSON_Delete(doc);
-	pg_reg_pack_free(p);
+	pg_reg_approvals_free(ap, nap);
 	return rc;
 }
 
-int tm_summary_get(tui_cache *c, pg_reg *reg, const pg_policy *policy, const char *id, int tainted,
+int tm_summary_get(tui_cache *c, pg_reg *reg, const pg_policy *policy, const pg_reg_row *r,
                    tm_summary *out, pg_error *err)
 {
 	struct tui_cache_entry *e;
 
 	for (size_t i = 0; i < c->n; i++)
-		if (c->v[i].tainted == tainted && !strcmp(c->v[i].id, id)) {
+		if (c->v[i].tainted == r->tainted && c->v[i].state == r->state && !strcmp(c->v[i].id, r->id)) {
 			*out = c->v[i].s;
 			return 0;
 		}
 	pg_error_clear(err);
-	if (summary_compute(reg, policy, id, tainted, out, err))
+	if (summary_compute(reg, policy, r, out, err))
 		return -1;
 	if (c->n == c->cap)
 		c->n = 0;
 	e = &c->v[c->n++];
-	snprintf(e->id, sizeof e->id, "%s", id);
-	e->tainted = tainted;
+	snprintf(e->id, sizeof e->id, "%s", r->id);
+	e->tainted = r->tainted;
+	e->state = r->state;
 	e->s = *out;
 	return 0;
+}
+
+/* ------------------------------------------------------------ signatures */
+
+struct tm_verifier {
+	pg_sig *sig;
+	pg_reg *reg;
+	const pg_policy *policy;
+	char (*imported)[PG_ID_LEN];  /* policies whose people keys are imported */
+	size_t nimported;
+};
+
+tm_verifier *tm_verifier_new(pg_sig *sig, pg_reg *reg, const pg_policy *policy)
+{
+	tm_verifier *v = calloc(1, sizeof *v);
+
+	if (!v)
+		return NULL;
+	v->sig = sig;
+	v->reg = reg;
+	v->policy = policy;
+	return v;
+}
+
+void tm_verifier_free(tm_verifier *v)
+{
+	if (!v)
+		return;
+	free(v->imported);
+	free(v);
+}
+
+/* Imports the people keys of a policy met in a statement, once. */
+static void import_once(tm_verifier *v, const pg_policy *p)
+{
+	char (*nv)[PG_ID_LEN];
+	pg_error err;
+
+	for (size_t i = 0; i < v->nimported; i++)
+		if (!strcmp(v->imported[i], p->digest))
+			return;
+	nv = realloc(v->imported, (v->nimported + 1) * sizeof *nv);
+	if (!nv)
+		return;
+	v->imported = nv;
+	snprintf(nv[v->nimported++], PG_ID_LEN, "%s", p->digest);
+	/* a key that cannot be imported shows as sig.unknown_key */
+	pg_sig_import_policy(v->sig, p, NULL, &err);
+}
+
+/* Fills out's status and text from a verification outcome. */
+static void sig_outcome(tm_sig *out, pg_code rc, const pg_sig_result *res, const pg_error *err,
+                        int trusted)
+{
+	out->checked = 1;
+	out->code = rc;
+	out->trusted = trusted;
+	out->status = rc == PG_OK ? "good" : res->status && !strcmp(res->status, "bad") ? "bad" : "problem";
+	out->expired_after = rc == PG_OK && res->expired_after_signing;
+	if (rc == PG_OK) {
+		snprintf(out->text, sizeof out->text, "%s%s", trusted ? _("good") : _("good, not trusted (no policy)"),
+		         out->expired_after ? _(" (key expired since)") : "");
+		out->message[0] = '\0';
+		return;
+	}
+	snprintf(out->text, sizeof out->text, "%s (%s)", !strcmp(out->status, "bad") ? _("bad") : _("problem"),
+	         pg_code_name(rc));
+	snprintf(out->message, sizeof out->message, "%s", res->message[0] ? res->message : err->message);
+}
+
+static void not_checked(tm_sig *out)
+{
+	memset(out, 0, sizeof *out);
+	out->status = "";
+	snprintf(out->text, sizeof out->text, "%s", _("not verified (no GnuPG home)"));
+}
+
+void tm_verify_entry(tm_verifier *v, const pg_reg_entry *e, tm_sig *out)
+{
+	pg_stmt *st = NULL;
+	pg_policy *named = NULL;
+	const pg_policy *pol = v->policy;
+	pg_sig_result res;
+	pg_error err;
+	unsigned role = PG_PERSON_REVIEWER;
+	pg_code rc;
+
+	not_checked(out);
+	if (!v->sig)
+		return;
+	pg_error_clear(&err);
+	memset(&res, 0, sizeof res);
+	if (!e) {
+		res.status = "problem";
+		pg_err(&err, PG_REGISTRY_CHAIN_BROKEN, _("the approval has no audit chain entry"));
+		sig_outcome(out, err.code, &res, &err, pol != NULL);
+		return;
+	}
+	if (pg_stmt_parse(e->statement, e->statement_len, &st, &err) != PG_OK) {
+		res.status = "problem";
+		sig_outcome(out, err.code, &res, &err, pol != NULL);
+		return;
+	}
+	if (st->policy && v->reg && (!pol || strcmp(st->policy, pol->digest) != 0)) {
+		char *canon = NULL;
+		size_t len = 0;
+		pg_error e2;
+
+		if (pg_reg_policy_get(v->reg, st->policy, &canon, &len, &e2) == PG_OK &&
+		    pg_policy_parse(canon, len, &named, &e2) == PG_OK) {
+			pol = named;
+			import_once(v, named);
+		}
+		free(canon);
+	}
+	if (st->kind == PG_STMT_TRANSITION) {
+		const pg_policy_rule *r = pol ? pg_policy_rule_find(pol, st->from, st->to) : NULL;
+
+		role = r ? r->roles : PG_PERSON_ALL;
+	}
+	rc = pg_sig_verify(v->sig, e->statement, e->statement_len, e->signature, strlen(e->signature),
+	                   st->signer, pol, role, &res, &err);
+	sig_outcome(out, rc, &res, &err, pol != NULL);
+	pg_policy_free(named);
+	pg_stmt_free(st);
+}
+
+void tm_verify_publisher(tm_verifier *v, const pg_reg_pack *p, size_t i, tm_sig *out)
+{
+	const char *path = p->sigs[i].path, *name = strrchr(path, '/');
+	char fpr[PG_FPR_SIZE + 8];
+	pg_sig_result res;
+	pg_error err;
+	size_t n;
+	pg_code rc;
+
+	not_checked(out);
+	if (!v->sig)
+		return;
+	/* signatures/FPR.asc names the key that must have made it */
+	name = name ? name + 1 : path;
+	n = strlen(name);
+	n = n > 4 ? n - 4 : 0;
+	snprintf(fpr, sizeof fpr, "%.*s", (int)(n < sizeof fpr - 1 ? n : sizeof fpr - 1), name);
+	pg_error_clear(&err);
+	memset(&res, 0, sizeof res);
+	rc = pg_sig_verify(v->sig, p->manifest, p->manifest_len, p->sigs[i].armored, strlen(p->sigs[i].armored),
+	                   fpr, v->policy, PG_SIG_PUBLISHER, &res, &err);
+	sig_outcome(out, rc, &res, &err, v->policy != NULL);
 }
 
 /* ------------------------------------------------------------ license */

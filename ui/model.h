@@ -18,6 +18,7 @@
 #include "pg.h"
 #include "policy.h"
 #include "registry.h"
+#include "sig.h"
 
 /* ------------------------------------------------------------ numbers */
 
@@ -140,11 +141,12 @@ tui_cache *tm_cache_new(size_t cap);
 void tm_cache_free(tui_cache *c);
 void tm_cache_clear(tui_cache *c);
 
-/* The summary of pack id (tainted as the list row says), computed from
- * the registry (pg_reg_show, pg_reg_lineage when tainted) and the policy
- * (may be NULL) on the first call, then cached.  Returns 0, or -1 with err
- * set (the summary is then blank). */
-int tm_summary_get(tui_cache *c, pg_reg *reg, const pg_policy *policy, const char *id, int tainted,
+/* The summary of the list row r (its id, state and taint), computed from
+ * the registry (the evaluation card alone with pg_reg_doc_get, the
+ * approvals with pg_reg_approvals, pg_reg_lineage when tainted) and the
+ * policy (may be NULL) on the first call, then cached.  Returns 0, or -1
+ * with err set (the summary is then blank). */
+int tm_summary_get(tui_cache *c, pg_reg *reg, const pg_policy *policy, const pg_reg_row *r,
                    tm_summary *out, pg_error *err);
 
 /* The approvals column of a pack in state st with approvals rows[0..n):
@@ -160,6 +162,42 @@ void tm_approvals(const pg_policy *policy, pg_state st, const pg_reg_approval_ro
 /* The first quarantined ancestor of a pack as "NAME VERSION" (escaped)
  * into buf; "" when none is found.  Returns 0 or -1 with err set. */
 int tm_taint_reason(pg_reg *reg, const char *id, char *buf, size_t cap, pg_error *err);
+
+/* ------------------------------------------------------------ signatures */
+
+/* How one signature stands, for display. */
+typedef struct tm_sig {
+	int checked;          /* 0: not verified (no GnuPG home): text says so */
+	pg_code code;         /* PG_OK when the signature counts */
+	const char *status;   /* "good", "bad", "problem"; "" when not checked */
+	int trusted;          /* judged under a policy (else "good" means sound only) */
+	int expired_after;    /* the key expired after signing: still counts */
+	char text[96];        /* "good", "bad (sig.bad)", "problem (sig.untrusted)",
+	                       * "not verified (no GnuPG home)" */
+	char message[1024];   /* what the check said (display-safe), "" when good */
+} tm_sig;
+
+/* Verifies signatures for the views with pg_sig_verify under the rule of
+ * CONTRACT section 6, as `packgate log` and `audit` do.  sig NULL (no
+ * GnuPG home, or GnuPG missing): everything is "not verified (no GnuPG
+ * home)".  Borrows sig, reg (may be NULL) and policy (may be NULL). */
+typedef struct tm_verifier tm_verifier;
+tm_verifier *tm_verifier_new(pg_sig *sig, pg_reg *reg, const pg_policy *policy);
+void tm_verifier_free(tm_verifier *v);
+
+/* An audit chain entry: its statement parsed strictly, its signature
+ * verified for the signer the predicate names, under the policy the
+ * statement names (read from the registry, its people's keys imported once;
+ * the configured policy when the registry lacks it), with the role the
+ * statement needs (an approval: reviewer; a transition: the roles of the
+ * policy's rule for from -> to).  e NULL: an approval without its chain
+ * entry (registry.chain_broken). */
+void tm_verify_entry(tm_verifier *v, const pg_reg_entry *e, tm_sig *out);
+
+/* Publisher signature i of a shown pack over its canonical manifest: the
+ * key must be the one its file name (signatures/FPR.asc) names and, under
+ * the configured policy, one of its publishers. */
+void tm_verify_publisher(tm_verifier *v, const pg_reg_pack *p, size_t i, tm_sig *out);
 
 /* ------------------------------------------------------------ license */
 

@@ -21,6 +21,7 @@ static const struct {
 #define S_PACK TUI_SCOPE_PACK
 #define S_LIN TUI_SCOPE_LINEAGE
 #define S_FILES TUI_SCOPE_FILES
+#define S_DLG TUI_SCOPE_DIALOG
 
 /* Specific scopes first: the first binding whose scope the view has wins. */
 static const tui_binding keymap[] = {
@@ -35,6 +36,19 @@ static const tui_binding keymap[] = {
 	{ 'h', REQ_MOVE_LEFT, S_LIN },
 	/* files */
 	{ 'v', REQ_VERIFY, S_FILES },
+	/* dialogs (approve, transition): a text field takes its keys first */
+	{ '\n', REQ_CONFIRM, S_DLG },
+	{ '\r', REQ_CONFIRM, S_DLG },
+	{ FN(KEY_ENTER), REQ_CONFIRM, S_DLG },
+	{ '\t', REQ_NEXT_FIELD, S_DLG },
+	{ FN(KEY_DOWN), REQ_NEXT_FIELD, S_DLG },
+	{ 'j', REQ_NEXT_FIELD, S_DLG },
+	{ FN(KEY_BTAB), REQ_PREV_FIELD, S_DLG },
+	{ FN(KEY_UP), REQ_PREV_FIELD, S_DLG },
+	{ 'k', REQ_PREV_FIELD, S_DLG },
+	{ FN(KEY_RIGHT), REQ_CHOICE_NEXT, S_DLG },
+	{ ' ', REQ_CHOICE_NEXT, S_DLG },
+	{ FN(KEY_LEFT), REQ_CHOICE_PREV, S_DLG },
 	/* pack view tabs */
 	{ 'o', REQ_VIEW_OVERVIEW, S_PACK },
 	{ 'f', REQ_VIEW_FILES, S_PACK },

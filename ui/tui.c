@@ -19,6 +19,7 @@
 #include "escape.h"
 #include "model.h"
 #include "rfc3339.h"
+#include "sig.h"
 
 #define SUMMARY_CACHE 1024
 
@@ -332,7 +333,8 @@ static void draw_status(tui *t)
 		tui_put(y, x, 1, TC_CURSOR, " ");
 		return;
 	}
-	if (iw > COLS / 2)
+	/* a message wider than the room the position leaves wins the line */
+	if (iw > COLS / 2 || (int)tui_width(t->status) > COLS - iw - 2)
 		iw = 0;
 	if (t->status[0])
 		tui_put(y, 0, COLS - (iw ? iw + 2 : 0), t->status_error ? TC_ERROR : TC_STATUS, t->status);
@@ -377,9 +379,16 @@ static void draw_screen(tui *t)
 		v->ops->draw(t, v, &body);
 		draw_hints(t, v);
 		draw_status(t);
+		if (t->overlay)
+			t->overlay(t, t->overlay_ctx);
 	}
 	if (!t->scripted)
 		refresh();
+}
+
+void tui_draw(tui *t)
+{
+	draw_screen(t);
 }
 
 /* ------------------------------------------------------------ the script */
@@ -428,16 +437,16 @@ static int dump_screen(FILE *out, int n)
 	return ferror(out) ? -1 : 0;
 }
 
-typedef struct script {
+struct tui_script {
 	FILE *in;
 	FILE *dump;
 	int screens;
 	long lineno;
-} script;
+};
 
 /* The next key of the script, after carrying out its other lines.
  * Returns 1 with *key, 0 at the end, -1 on a bad line (err set). */
-static int script_next(tui *t, script *s, int *key, pg_error *err)
+static int script_next(tui *t, tui_script *s, int *key, pg_error *err)
 {
 	char line[512];
 
@@ -482,6 +491,30 @@ static int term_next(void)
 	if (r == KEY_CODE_YES)
 		return TUI_KEY_FN | (int)wc;
 	return (int)wc;
+}
+
+int tui_next_key(tui *t, int *key)
+{
+	for (;;) {
+		int r;
+
+		if (t->quit || got_signal)
+			return 0;
+		/* the screen is drawn before every key, as a user would see it */
+		draw_screen(t);
+		if (t->script) {
+			r = script_next(t, t->script, key, &t->fatal);
+			if (r <= 0) {
+				t->failed = r < 0;
+				t->quit = 1;
+				return 0;
+			}
+			return 1;
+		}
+		*key = term_next();
+		if (*key != ERR && !got_signal)
+			return 1;
+	}
 }
 
 /* ------------------------------------------------------------ dispatch */
@@ -565,6 +598,8 @@ static void handle_key(tui *t, int key)
 			t->quit = 1;
 		return;
 	}
+	if (v->ops->key && v->ops->key(t, v, key))
+		return;
 	req = tui_key_request(key, v->ops->scopes | v->scopes);
 	if (req == REQ_NONE) {
 		char name[32];
@@ -583,6 +618,14 @@ static void handle_key(tui *t, int key)
 		return;
 	}
 	global_request(t, req);
+}
+
+void tui_refresh_views(tui *t)
+{
+	tm_cache_clear(t->cache);
+	t->generation++;
+	for (size_t i = 0; i < t->depth; i++)
+		t->stack[i]->ops->request(t, t->stack[i], REQ_REFRESH);
 }
 
 /* ------------------------------------------------------------ setup */
@@ -612,6 +655,28 @@ static void identity(tui *t)
 	e = pg_escape_str(who->name);
 	snprintf(t->me_label, sizeof t->me_label, "%s %s", e ? e : "?", roles);
 	free(e);
+}
+
+/* Opens the configured GnuPG home and imports the policy's people keys
+ * once.  Without a home, or when GnuPG cannot be used, t->sig stays NULL
+ * and signatures show as not verified; a failed import is reported on the
+ * status line (verification then says which keys are missing). */
+static void gnupg_setup(tui *t)
+{
+	pg_error err;
+
+	pg_error_clear(&t->sig_err);
+	if (!t->opts->gnupghome || !t->opts->gnupghome[0])
+		return;
+	if (pg_sig_open(t->opts->gnupghome, &t->sig, &t->sig_err) != PG_OK) {
+		t->sig = NULL;
+		tui_status_err(t, &t->sig_err);
+		return;
+	}
+	pg_sig_set_passphrase(t->sig, tui_passphrase, t);
+	pg_error_clear(&err);
+	if (t->policy && pg_sig_import_policy(t->sig, t->policy, NULL, &err) != PG_OK)
+		tui_status_err(t, &err);
 }
 
 static pg_code setup(tui *t, pg_error *err)
@@ -650,6 +715,12 @@ static pg_code setup(tui *t, pg_error *err)
 	if (!t->cache)
 		return pg_err(err, PG_IO_MEMORY, _("out of memory"));
 	identity(t);
+	gnupg_setup(t);
+	t->verifier = tm_verifier_new(t->sig, t->reg, t->policy);
+	if (!t->verifier)
+		return pg_err(err, PG_IO_MEMORY, _("out of memory"));
+	t->dialogs.approve = tui_approve_dialog;
+	t->dialogs.transition = tui_transition_dialog;
 	return PG_OK;
 }
 
@@ -657,6 +728,8 @@ static void teardown(tui *t)
 {
 	while (t->depth)
 		view_free(t->stack[--t->depth]);
+	tm_verifier_free(t->verifier);
+	pg_sig_close(t->sig);
 	tm_cache_free(t->cache);
 	pg_reg_close(t->reg);
 	pg_policy_free(t->policy);
@@ -685,7 +758,7 @@ static void screen_setup(tui *t)
 int pg_tui_run(const pg_tui_opts *opts)
 {
 	tui T, *t = &T;
-	script s;
+	tui_script s;
 	pg_error err;
 	SCREEN *scr = NULL;
 	FILE *nul_out = NULL, *nul_in = NULL;
@@ -715,6 +788,7 @@ int pg_tui_run(const pg_tui_opts *opts)
 		}
 		use_env(TRUE);
 		scr = newterm(NULL, nul_out, nul_in);
+		t->script = &s;
 	} else {
 		if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
 			pg_err(&err, PG_USAGE, _("the terminal interface needs a terminal; name a command "
@@ -737,24 +811,16 @@ int pg_tui_run(const pg_tui_opts *opts)
 		pg_err(&err, PG_IO_MEMORY, _("cannot open the pack list: %s"), t->status);
 		goto fail;
 	}
-	while (!t->quit && !got_signal) {
+	for (;;) {
 		int key;
 
-		/* the screen is drawn before every key, as a user would see it */
-		draw_screen(t);
-		if (t->scripted) {
-			int r = script_next(t, &s, &key, &err);
-
-			if (r < 0)
-				goto fail;
-			if (r == 0)
-				break;
-		} else {
-			key = term_next();
-			if (key == ERR || got_signal)
-				continue;
-		}
+		if (!tui_next_key(t, &key))
+			break;
 		handle_key(t, key);
+	}
+	if (t->failed) {
+		err = t->fatal;
+		goto fail;
 	}
 	goto out;
 fail:

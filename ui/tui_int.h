@@ -22,6 +22,7 @@
 #include "pg.h"
 #include "registry.h"
 #include "policy.h"
+#include "sig.h"
 #include "tui.h"
 
 #define TUI_MIN_COLS 60
@@ -66,7 +67,12 @@
 	X(SORT_REVERSE,  "sort-reverse",  N_("reverse"),  N_("List: reverse the sort order")) \
 	X(AWAITING,      "awaiting",      N_("to review"), N_("List: packs awaiting my review (toggle)")) \
 	X(DESCENDANTS,   "descendants",   N_("descendants"), N_("Lineage: toggle ancestors and descendants")) \
-	X(VERIFY,        "verify",        N_("verify"),   N_("Files: verify every file against its digest"))
+	X(VERIFY,        "verify",        N_("verify"),   N_("Files: verify every file against its digest")) \
+	X(NEXT_FIELD,    "next-field",    N_("next field"), N_("Dialog: the next field")) \
+	X(PREV_FIELD,    "prev-field",    N_("prev field"), N_("Dialog: the previous field")) \
+	X(CHOICE_PREV,   "choice-prev",   N_("choose"),   N_("Dialog: the previous choice of the field (decision, target, key)")) \
+	X(CHOICE_NEXT,   "choice-next",   N_("choose"),   N_("Dialog: the next choice of the field")) \
+	X(CONFIRM,       "confirm",       N_("sign"),     N_("Dialog: sign and record, after a last y/n"))
 
 #define TUI_REQ_ENUM_(sym, name, hint, help) REQ_##sym,
 typedef enum tui_req { TUI_REQUESTS(TUI_REQ_ENUM_) REQ_COUNT_ } tui_req;
@@ -79,6 +85,7 @@ typedef enum tui_req { TUI_REQUESTS(TUI_REQ_ENUM_) REQ_COUNT_ } tui_req;
 #define TUI_SCOPE_PACK    0x04u
 #define TUI_SCOPE_LINEAGE 0x08u
 #define TUI_SCOPE_FILES   0x10u
+#define TUI_SCOPE_DIALOG  0x20u
 
 /* A key: a Unicode character, or TUI_KEY_FN | a curses KEY_* code. */
 #define TUI_KEY_FN 0x1000000
@@ -156,7 +163,9 @@ enum tui_script_kind tui_script_parse(const char *line, int *key, int *cols, int
 	X(MISSING,      COLOR_RED,     -1,          A_NORMAL, A_UNDERLINE) \
 	X(CONFLICT,     COLOR_RED,     -1,          A_BOLD,   A_BOLD | A_UNDERLINE) \
 	X(WORST,        COLOR_RED,     -1,          A_NORMAL, A_UNDERLINE) \
-	X(BAR,          COLOR_CYAN,    -1,          A_NORMAL, A_NORMAL)
+	X(BAR,          COLOR_CYAN,    -1,          A_NORMAL, A_NORMAL) \
+	X(FIELD,        -1,            -1,          A_UNDERLINE, A_UNDERLINE) \
+	X(FOCUS,        COLOR_BLACK,   COLOR_CYAN,  A_BOLD,   A_REVERSE | A_BOLD)
 
 #define TUI_COLOR_ENUM_(sym, fg, bg, attr, mono) TC_##sym,
 typedef enum tui_color { TUI_COLORS(TUI_COLOR_ENUM_) TC_COUNT_ } tui_color;
@@ -164,6 +173,10 @@ typedef enum tui_color { TUI_COLORS(TUI_COLOR_ENUM_) TC_COUNT_ } tui_color;
 
 /* The colour of a lifecycle state (-1 or out of range: TC_MISSING). */
 tui_color tui_state_color(int state);
+/* The colour of a signature status (model.h): good under a policy, bad,
+ * or anything else (a problem, not verified, sound but untrusted). */
+struct tm_sig;
+tui_color tui_sig_color(const struct tm_sig *s);
 
 /* ------------------------------------------------------------ display */
 
@@ -279,6 +292,10 @@ typedef struct tui_view_ops {
 	/* The pack the view is about (the selected one in a list), or NULL;
 	 * what approve and transition act on.  May be NULL. */
 	const char *(*pack)(tui_view *v);
+	/* Raw keys before the keymap (a dialog's text field): returns 1 when
+	 * the view used the key, 0 to have it mapped to a request as usual.
+	 * The view may close itself (tui_pop) when it returns 1.  May be NULL. */
+	int (*key)(tui *t, tui_view *v, int key);
 } tui_view_ops;
 
 struct tui_view {
@@ -291,8 +308,8 @@ struct tui_view {
 	const char *title;   /* name for the help screen now, or NULL for ops->name */
 };
 
-/* Hooks for the approve and transition dialogs (to come): NULL means "not
- * available yet".  They get the pack id of the current view. */
+/* The approve and transition dialogs (view_approve.c, view_transition.c):
+ * they get the pack id of the current view.  NULL means "not available". */
 typedef struct tui_dialogs {
 	int (*approve)(tui *t, const char *pack_id);
 	int (*transition)(tui *t, const char *pack_id);
@@ -312,6 +329,8 @@ typedef struct tui_prompt {
 } tui_prompt;
 
 typedef struct tui_cache tui_cache;
+typedef struct tui_script tui_script;
+typedef struct tm_verifier tm_verifier;
 
 struct tui {
 	const pg_tui_opts *opts;
@@ -335,6 +354,19 @@ struct tui {
 	tui_dialogs dialogs;
 	tui_cache *cache;        /* per-pack list summaries */
 	unsigned long generation; /* bumped by refresh */
+	/* GnuPG: the configured home, the policy's people keys imported; NULL
+	 * when no home is configured or it cannot be used (sig_err says why;
+	 * signatures then show "not verified (no GnuPG home)") */
+	pg_sig *sig;
+	pg_error sig_err;        /* why sig is NULL (code 0: none configured) */
+	tm_verifier *verifier;   /* signature statuses for the views (model.h) */
+	/* the key script of the scripted tests, or NULL */
+	tui_script *script;
+	int failed;              /* the run ends with fatal (a bad script line) */
+	pg_error fatal;
+	/* a modal box drawn over everything (the passphrase prompt), or NULL */
+	void (*overlay)(tui *t, void *ctx);
+	void *overlay_ctx;
 };
 
 /* Status line: a plain message, or an error shown as "CODE: message". */
@@ -345,6 +377,18 @@ void tui_err_text(const pg_error *err, char *buf, size_t cap);
 /* Starts the prompt for view v. */
 void tui_prompt_start(tui *t, tui_view *v, const char *label, const char *initial,
                       void (*changed)(tui *t, tui_view *v, const char *text, int done));
+/* Draws the whole screen as it is now (and shows it on a terminal): for
+ * a view that is about to block (signing). */
+void tui_draw(tui *t);
+/* Draws the screen, then waits for the next key: from the script in the
+ * scripted tests (carrying out its :dump and resize lines), else from the
+ * terminal.  Returns 1 with *key, or 0 when the run is ending (the script
+ * ended, a quit signal came, a bad script line: t->quit is set then).
+ * The main loop and modal prompts use it. */
+int tui_next_key(tui *t, int *key);
+/* After a signed change: empties the list cache and has every view on the
+ * stack reload from the registry (REQ_REFRESH). */
+void tui_refresh_views(tui *t);
 /* Opens a view with ops and arg on top of the stack; 0 or -1 (status set). */
 int tui_push(tui *t, const tui_view_ops *ops, void *arg);
 /* Closes the top view (never the home list). */
@@ -392,6 +436,67 @@ extern const tui_view_ops tui_license_ops;
 extern const tui_view_ops tui_perms_ops;
 extern const tui_view_ops tui_audit_ops;
 extern const tui_view_ops tui_help_ops;
+extern const tui_view_ops tui_approve_ops;
+extern const tui_view_ops tui_transition_ops;
+
+/* ------------------------------------------------------------ dialogs */
+
+/* The dialogs' entry points (tui_dialogs): check what signing needs (a
+ * registry, a policy, a GnuPG home, a usable key), then open the dialog on
+ * the pack; on a refusal the status line says why with its code. */
+int tui_approve_dialog(tui *t, const char *pack_id);
+int tui_transition_dialog(tui *t, const char *pack_id);
+
+/* A one-line text field: UTF-8, edited by grapheme clusters. */
+#define TUI_FIELD_MAX 1024
+typedef struct tui_field {
+	char buf[TUI_FIELD_MAX]; /* NUL-terminated UTF-8 */
+	size_t len;              /* bytes in buf */
+	size_t pos;              /* the cursor: a byte offset at a cluster start */
+} tui_field;
+
+/* Applies an editing key to f: a printable character is inserted at the
+ * cursor (control characters never are); Backspace, Del, ^D, ^H delete a
+ * cluster; Left/Right (^B/^F) move by cluster, Home/End (^A/^E) to the
+ * ends; ^U and ^K delete to the start and the end, ^W the word before.
+ * Returns 1 when the key was an editing key, 0 otherwise (Enter, Esc, Tab,
+ * Up, Down ... are the caller's). */
+int tui_field_key(tui_field *f, int key);
+/* Appends f to line l in exactly w columns: the part around the cursor
+ * (a cut start shows as an ellipsis), the cursor cell when focused. */
+void tui_field_add(tui_text *x, tui_line *l, const tui_field *f, int w, int focused);
+/* Wipes f (explicit_bzero). */
+void tui_field_wipe(tui_field *f);
+
+/* The GnuPG passphrase prompt (a pg_sig_passphrase_fn; ctx is the tui):
+ * a masked field in a box over the screen, keys from tui_next_key, so it
+ * works in the scripted tests too; the terminal is never handed to
+ * pinentry.  Enter gives the passphrase, Esc (^C, ^G) or the end of the
+ * run cancels.  The typed text is wiped once handed over. */
+int tui_passphrase(void *ctx, const char *hint, int prev_was_bad, char *buf, size_t cap);
+
+/* The secret keys of the GnuPG home that belong to people of the policy
+ * holding one of the PG_PERSON_* bits of roles (0: any role), keyring
+ * order; *pick is the index of the configured key (--key) when it is
+ * among them, else 0.  Refusals: sig.unknown_key (none), with a message
+ * naming the home.  *keys is new (free()). */
+pg_code tui_signing_keys(tui *t, unsigned roles, pg_sig_key **keys, size_t *n, size_t *pick,
+                         pg_error *err);
+/* What a dialog needs to sign: a registry, a policy and a GnuPG home.
+ * Returns 0, or -1 with the reason and its code in the status line
+ * (`what` names the dialog: "approve"). */
+int tui_dialog_ready(tui *t, const char *what);
+/* A person of the policy as "Name" (escaped by the caller's drawing), or
+ * the fingerprint's first 16 digits when not one. */
+void tui_person(const tui *t, const char *fpr, char *buf, size_t cap);
+/* Draws a dialog's lines (v->text) in r without a cursor bar (the dialog
+ * marks its focused field itself); when reveal is set the view scrolls so
+ * that lines focus and focus + 1 show, else it keeps its place (PgUp/PgDn
+ * scroll freely). */
+void tui_dialog_text_draw(tui *t, tui_view *v, const tui_rect *r, size_t focus, int reveal);
+/* A dialog's label column: "   Label" or " › Label" when focused, in
+ * exactly w columns. */
+void tui_dialog_label(tui_text *x, tui_line *l, const char *label, int focused, int w);
 
 /* The pack view's tabs, in order. */
 enum tui_tab {

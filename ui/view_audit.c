@@ -1,6 +1,7 @@
 /* view_audit.c — the pack view's Audit tab: the audit chain entries whose
  * subject is the pack (pg_reg_log) with time, signer, role, what each
- * statement says, signature status and whether it waits in the outbox;
+ * statement says, its signature verified now (tm_verify_entry: good, bad or
+ * problem with the code) and whether it waits in the outbox;
  * the chain's status (pg_reg_chain_verify).  Enter shows an entry's
  * canonical statement and hashes. */
 #include "tui_int.h"
@@ -15,6 +16,7 @@
 struct audit {
 	tui_pack *P;
 	pg_reg_entries e;
+	tm_sig *sig;           /* each entry's signature, verified at open */
 	cJSON **stmt;          /* parsed statements (NULL when unreadable) */
 	unsigned char *open;
 	int64_t *outbox;
@@ -38,6 +40,7 @@ static const char *pstr(const cJSON *pred, const char *key)
 
 	return s ? s : "";
 }
+
 
 static void who(tui *t, const char *fpr, char *buf, size_t cap)
 {
@@ -114,8 +117,8 @@ static void build(tui *t, tui_view *v, int w)
 			snprintf(what, sizeof what, "%s %s \xe2\x86\x92 %s", pstr(pred, "role"),
 			         pstr(pred, "decision"), pstr(pred, "target"));
 		else
-			snprintf(what, sizeof what, "%s %s \xe2\x86\x92 %s", pstr(pred, "role")[0] ? pstr(pred, "role") : "",
-			         pstr(pred, "from"), pstr(pred, "to"));
+			snprintf(what, sizeof what, "%s%s%s \xe2\x86\x92 %s", pstr(pred, "role"),
+			         pstr(pred, "role")[0] ? " " : "", pstr(pred, "from"), pstr(pred, "to"));
 		l = tl_new(x);
 		if (!l)
 			break;
@@ -136,13 +139,25 @@ static void build(tui *t, tui_view *v, int w)
 			tl_addw(x, l, TC_NORMAL, "", 6, 0);
 		}
 		tl_add(x, l, reject ? TC_SIG_BAD : TC_NORMAL, what);
-		if (pstr(pred, "comment")[0])
-			tl_addf(x, l, TC_DIM, "  \"%s\"", pstr(pred, "comment"));
-		tl_add(x, l, TC_SIG_UNKNOWN, _("  sig: not re-verified"));
+		tl_addf(x, l, tui_sig_color(&A->sig[i]), "  %s %s", _("sig:"), A->sig[i].text);
 		if (unsent(A, en->seq))
 			tl_add(x, l, TC_SIG_UNKNOWN, _("  unsent"));
+		if (pstr(pred, "comment")[0])
+			tl_addf(x, l, TC_DIM, "  \"%s\"", pstr(pred, "comment"));
 		if (A->open[i]) {
 			const cJSON *sup;
+
+			if (pstr(pred, "comment")[0]) {
+				char *q = malloc(strlen(pstr(pred, "comment")) + 3);
+
+				if (q) {
+					sprintf(q, "\"%s\"", pstr(pred, "comment"));
+					tl_wrap(x, TC_LABEL, _("      comment"), 18, TC_NORMAL, q, w);
+					free(q);
+				}
+			}
+			if (A->sig[i].message[0])
+				tl_wrap(x, TC_LABEL, _("      signature"), 18, tui_sig_color(&A->sig[i]), A->sig[i].message, w);
 
 			tl_wrap(x, TC_LABEL, _("      signer"), 18, TC_NORMAL, en->signer, w);
 			tl_wrap(x, TC_LABEL, _("      policy"), 18, TC_NORMAL, pstr(pred, "policy"), w);
@@ -181,11 +196,14 @@ static int audit_open(tui *t, tui_view *v, void *arg)
 	}
 	A->stmt = calloc(A->e.n ? A->e.n : 1, sizeof *A->stmt);
 	A->open = calloc(A->e.n ? A->e.n : 1, 1);
-	if (!A->stmt || !A->open)
+	A->sig = calloc(A->e.n ? A->e.n : 1, sizeof *A->sig);
+	if (!A->stmt || !A->open || !A->sig)
 		return -1;
-	for (size_t i = 0; i < A->e.n; i++)
+	for (size_t i = 0; i < A->e.n; i++) {
 		if (pg_json_parse(A->e.v[i].statement, A->e.v[i].statement_len, NULL, &A->stmt[i], &err))
 			A->stmt[i] = NULL;
+		tm_verify_entry(t->verifier, &A->e.v[i], &A->sig[i]);
+	}
 	pg_error_clear(&err);
 	A->chain_rc = pg_reg_chain_verify(t->reg, &A->chain_count, &A->bad_seq, &err);
 	if (A->chain_rc)
@@ -225,6 +243,7 @@ static void audit_done(tui_view *v)
 			cJSON_Delete(A->stmt[i]);
 		free(A->stmt);
 		free(A->open);
+		free(A->sig);
 		free(A->outbox);
 		pg_reg_entries_free(&A->e);
 		free(A);

@@ -73,6 +73,10 @@ static void legend(tui_text *x, int w)
 		{ TC_MISSING, "\xe2\x9c\x97 sha256:\xe2\x80\xa6", N_("a parent not in the registry") },
 		{ TC_DIM, "\xe2\x86\x91", N_("lineage: a pack already drawn above") },
 		{ TC_CONFLICT, "\xe2\x9a\xa0 conflict", N_("license terms that contradict an ancestor's") },
+		{ TC_SIG_GOOD, "sig: good", N_("the signature counts under the policy (GnuPG checked it now)") },
+		{ TC_SIG_BAD, "sig: bad (sig.bad)", N_("the signature does not match what it signs") },
+		{ TC_SIG_UNKNOWN, "sig: problem (\xe2\x80\xa6)", N_("it does not count: unknown key, untrusted, revoked, expired ...") },
+		{ TC_SIG_UNKNOWN, "not verified", N_("no GnuPG home (--gnupghome): nothing was checked") },
 	};
 	tui_line *l;
 
@@ -101,6 +105,16 @@ static void build(tui_view *v, int w)
 	x->cur = x->n;
 	snprintf(buf, sizeof buf, _(" Keys of the %s view"), H->title);
 	section(x, H->scopes, 1, buf, w);
+	if (H->scopes & TUI_SCOPE_DIALOG) {
+		tl_wrap(x, TC_DIM, "", 3, TC_NORMAL,
+		        _("In the comment field typing inserts (? and q too; F1 is help there): Left and "
+		          "Right (^B ^F) and Home and End (^A ^E) move, Backspace and Del (^D) delete, ^U "
+		          "and ^K delete to the start and the end, ^W the word before."), w);
+		tl_wrap(x, TC_DIM, "", 3, TC_NORMAL,
+		        _("Enter asks on the status line before signing what the screen shows: y signs, "
+		          "any other key goes back.  A key with a passphrase asks for it here: Enter signs, "
+		          "Esc cancels."), w);
+	}
 	section(x, H->scopes, 0, _(" Everywhere"), w);
 	legend(x, w);
 }

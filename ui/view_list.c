@@ -1,12 +1,11 @@
 /* view_list.c — the pack list (home): header, state filter tabs, search as
  * you type, sort, "to review", and the rows of the visible window only
- * (pg_reg_list with limit/offset plus pg_reg_count), so it stays instant
- * whatever the size of the registry. */
+ * (pg_reg_list with limit/offset plus pg_reg_count, To review included),
+ * so it stays instant whatever the size of the registry. */
 #include "tui_int.h"
 
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "escape.h"
 #include "model.h"
@@ -45,59 +44,26 @@ struct list {
 	int rows_h;
 	int dirty;               /* the query changed: recount */
 	int stale;               /* refetch the window */
-	/* to review */
-	char (*mine)[PG_ID_LEN]; /* packs I approved or rejected */
-	size_t nmine;
-	uint64_t ncand, neval;   /* of the current query, for the To review tab */
-	pg_reg_rows all;         /* To review with exclusions: every row */
-	int use_all;
+	uint64_t ncand;          /* To review: candidates of the current query */
 	uint64_t review;         /* "N to review" (no search) */
 	int summary_error;
 };
 
 /* ------------------------------------------------------------ data */
 
-static int is_mine(const struct list *L, const char *id)
+/* The states To review shows, and the packs it leaves out: those the user
+ * (--key) approved or rejected already, asked of the registry itself
+ * (pg_reg_query.unreviewed_by), so the tab pages by window like the
+ * others. */
+#define REVIEW_STATES ((1u << PG_STATE_CANDIDATE) | (1u << PG_STATE_EVALUATED))
+
+static void review_query(tui *t, pg_reg_query *q)
 {
-	for (size_t i = 0; i < L->nmine; i++)
-		if (!strcmp(L->mine[i], id))
-			return 1;
-	return 0;
+	q->states = REVIEW_STATES;
+	q->unreviewed_by = t->have_me ? t->me : NULL;
 }
 
-/* The packs the user approved or rejected, from the audit chain. */
-static int load_mine(tui *t, struct list *L, pg_error *err)
-{
-	pg_reg_entries e;
-
-	free(L->mine);
-	L->mine = NULL;
-	L->nmine = 0;
-	if (!t->reg || !t->have_me)
-		return 0;
-	memset(&e, 0, sizeof e);
-	if (pg_reg_log(t->reg, NULL, &e, err) != PG_OK)
-		return -1;
-	for (size_t i = 0; i < e.n; i++) {
-		char (*nm)[PG_ID_LEN];
-
-		if (strcmp(e.v[i].kind, "approval") || !e.v[i].signer ||
-		    strcasecmp(e.v[i].signer, t->me) || is_mine(L, e.v[i].pack))
-			continue;
-		nm = realloc(L->mine, (L->nmine + 1) * sizeof *nm);
-		if (!nm) {
-			pg_reg_entries_free(&e);
-			pg_err(err, PG_IO_MEMORY, _("out of memory"));
-			return -1;
-		}
-		L->mine = nm;
-		memcpy(L->mine[L->nmine++], e.v[i].pack, PG_ID_LEN);
-	}
-	pg_reg_entries_free(&e);
-	return 0;
-}
-
-static void base_query(const struct list *L, pg_reg_query *q)
+static void base_query(tui *t, const struct list *L, pg_reg_query *q)
 {
 	pg_reg_query_init(q);
 	q->sort = sorts[L->sort].sort;
@@ -105,137 +71,35 @@ static void base_query(const struct list *L, pg_reg_query *q)
 	q->search = L->search[0] ? L->search : NULL;
 	if (L->filter >= F_STATE0)
 		q->state = L->filter - F_STATE0;
-}
-
-/* Whether any pack of mine is a candidate or evaluated now. */
-static int mine_awaiting(tui *t, const struct list *L, uint64_t *n, pg_error *err)
-{
-	*n = 0;
-	for (size_t i = 0; i < L->nmine; i++) {
-		pg_state st;
-
-		if (pg_reg_state(t->reg, L->mine[i], &st, err) != PG_OK) {
-			if (err->code == PG_REGISTRY_NOT_FOUND)
-				continue;
-			return -1;
-		}
-		if (st == PG_STATE_CANDIDATE || st == PG_STATE_EVALUATED)
-			(*n)++;
-	}
-	return 0;
+	if (L->filter == F_REVIEW)
+		review_query(t, q);
 }
 
 /* The header's "N to review". */
 static int count_review(tui *t, struct list *L, pg_error *err)
 {
 	pg_reg_query q;
-	uint64_t a, b, m;
 
 	L->review = 0;
 	if (!t->reg)
 		return 0;
 	pg_reg_query_init(&q);
-	q.state = PG_STATE_CANDIDATE;
-	if (pg_reg_count(t->reg, &q, &a, err))
-		return -1;
-	q.state = PG_STATE_EVALUATED;
-	if (pg_reg_count(t->reg, &q, &b, err) || mine_awaiting(t, L, &m, err))
-		return -1;
-	L->review = a + b >= m ? a + b - m : 0;
-	return 0;
-}
-
-/* To review with packs of mine among them: every candidate and evaluated
- * row matching the search, filtered.  (The registry has no query for "not
- * approved by X"; see doc/tui.md.) */
-static int load_review_all(tui *t, struct list *L, pg_error *err)
-{
-	static const pg_state groups[] = { PG_STATE_CANDIDATE, PG_STATE_EVALUATED };
-	pg_reg_query q;
-
-	pg_reg_rows_free(&L->all);
-	for (size_t g = 0; g < 2; g++) {
-		pg_reg_rows r;
-		pg_reg_row *nv;
-
-		base_query(L, &q);
-		q.state = (int)groups[g];
-		if (pg_reg_list(t->reg, &q, &r, err))
-			return -1;
-		nv = realloc(L->all.v, (L->all.n + r.n + 1) * sizeof *nv);
-		if (!nv) {
-			pg_reg_rows_free(&r);
-			pg_err(err, PG_IO_MEMORY, _("out of memory"));
-			return -1;
-		}
-		L->all.v = nv;
-		for (size_t i = 0; i < r.n; i++) {
-			if (is_mine(L, r.v[i].id)) {
-				free(r.v[i].name);
-				free(r.v[i].version);
-				free(r.v[i].operator);
-				free(r.v[i].created_at);
-				continue;
-			}
-			L->all.v[L->all.n++] = r.v[i];
-		}
-		free(r.v);
-	}
-	return 0;
+	review_query(t, &q);
+	return pg_reg_count(t->reg, &q, &L->review, err) ? -1 : 0;
 }
 
 static int recount(tui *t, struct list *L, pg_error *err)
 {
 	pg_reg_query q;
 
-	L->use_all = 0;
-	pg_reg_rows_free(&L->all);
-	base_query(L, &q);
+	base_query(t, L, &q);
+	if (pg_reg_count(t->reg, &q, &L->count, err))
+		return -1;
 	if (L->filter != F_REVIEW)
-		return pg_reg_count(t->reg, &q, &L->count, err) ? -1 : 0;
+		return 0;
+	/* candidates come first: where the evaluated packs start */
 	q.state = PG_STATE_CANDIDATE;
-	if (pg_reg_count(t->reg, &q, &L->ncand, err))
-		return -1;
-	q.state = PG_STATE_EVALUATED;
-	if (pg_reg_count(t->reg, &q, &L->neval, err))
-		return -1;
-	L->count = L->ncand + L->neval;
-	if (L->nmine) {
-		uint64_t m;
-
-		if (mine_awaiting(t, L, &m, err))
-			return -1;
-		if (m) {
-			if (load_review_all(t, L, err))
-				return -1;
-			L->use_all = 1;
-			L->count = L->all.n;
-		}
-	}
-	return 0;
-}
-
-/* Copies rows[from, from+n) of src into dst (strings duplicated). */
-static int rows_copy(pg_reg_rows *dst, const pg_reg_row *src, size_t n)
-{
-	pg_reg_row *nv = realloc(dst->v, (dst->n + n + 1) * sizeof *nv);
-
-	if (!nv)
-		return -1;
-	dst->v = nv;
-	for (size_t i = 0; i < n; i++) {
-		pg_reg_row *r = &dst->v[dst->n];
-
-		*r = src[i];
-		r->name = strdup(src[i].name ? src[i].name : "");
-		r->version = strdup(src[i].version ? src[i].version : "");
-		r->operator = strdup(src[i].operator ? src[i].operator : "");
-		r->created_at = strdup(src[i].created_at ? src[i].created_at : "");
-		dst->n++;
-		if (!r->name || !r->version || !r->operator || !r->created_at)
-			return -1;
-	}
-	return 0;
+	return pg_reg_count(t->reg, &q, &L->ncand, err) ? -1 : 0;
 }
 
 /* Appends the rows of query q (limit/offset set) to dst. */
@@ -250,6 +114,8 @@ static int rows_append(tui *t, pg_reg_rows *dst, const pg_reg_query *q, pg_error
 		*dst = r;
 		return 0;
 	}
+	if (!r.n)
+		return 0;
 	nv = realloc(dst->v, (dst->n + r.n + 1) * sizeof *nv);
 	if (!nv) {
 		pg_reg_rows_free(&r);
@@ -272,16 +138,7 @@ static int fetch_window(tui *t, struct list *L, int h, pg_error *err)
 	L->stale = 0;
 	if (L->count == 0)
 		return 0;
-	if (L->use_all) {
-		uint64_t n = L->all.n > L->top ? L->all.n - L->top : 0;
-
-		if (n > (uint64_t)h)
-			n = (uint64_t)h;
-		if (rows_copy(&L->rows, L->all.v + L->top, (size_t)n))
-			return pg_err(err, PG_IO_MEMORY, _("out of memory")), -1;
-		return 0;
-	}
-	base_query(L, &q);
+	base_query(t, L, &q);
 	q.limit = h;
 	q.offset = L->top;
 	if (L->filter != F_REVIEW)
@@ -453,7 +310,7 @@ static void draw_row(tui *t, struct list *L, const struct cols *c, int y, const 
 	if (cursor)
 		tui_fill(y, 0, COLS, TC_CURSOR);
 	memset(&s, 0, sizeof s);
-	if (tm_summary_get(t->cache, t->reg, t->policy, r->id, r->tainted, &s, &err)) {
+	if (tm_summary_get(t->cache, t->reg, t->policy, r, &s, &err)) {
 		if (!L->summary_error)
 			tui_status_err(t, &err);
 		L->summary_error = 1;
@@ -695,7 +552,7 @@ static tui_req list_request(tui *t, tui_view *v, tui_req req)
 	case REQ_REFRESH:
 		pg_error_clear(&err);
 		L->summary_error = 0;
-		if (load_mine(t, L, &err) || count_review(t, L, &err))
+		if (count_review(t, L, &err))
 			tui_status_err(t, &err);
 		L->dirty = 1;
 		return REQ_REFRESH;
@@ -720,7 +577,7 @@ static int list_open(tui *t, tui_view *v, void *arg)
 	L->dirty = 1;
 	L->rows_h = -1;
 	pg_error_clear(&err);
-	if (t->reg && (load_mine(t, L, &err) || count_review(t, L, &err)))
+	if (t->reg && count_review(t, L, &err))
 		tui_status_err(t, &err);
 	return 0;
 }
@@ -732,8 +589,6 @@ static void list_done(tui_view *v)
 	if (!L)
 		return;
 	pg_reg_rows_free(&L->rows);
-	pg_reg_rows_free(&L->all);
-	free(L->mine);
 	free(L);
 	v->priv = NULL;
 }

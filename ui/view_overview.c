@@ -1,7 +1,8 @@
 /* view_overview.c — the pack view's Overview tab: identity, contracts,
  * runtime, resources against the policy ceiling, risk against the policy
  * maximum, parents and taint, every policy check with its code, publisher
- * signatures, state and approvals, and the manifest's unknown members. */
+ * signatures and approvals with their signatures verified now (GnuPG), state,
+ * and the manifest's unknown members. */
 #include "tui_int.h"
 
 #include <stdlib.h>
@@ -20,7 +21,39 @@ struct overview {
 	int live;            /* checks computed now against the policy */
 	pg_code live_rc;     /* their outcome (PG_OK when they ran) */
 	char live_msg[1024];
+	tm_sig *appr_sig;    /* per approval row: its signature verified now */
+	tm_sig *pub_sig;     /* per publisher signature */
 };
+
+
+/* Verifies the approvals (their audit chain entries, by seq) and the
+ * publisher signatures of the pack. */
+static void verify_sigs(tui *t, struct overview *o)
+{
+	const pg_reg_pack *p = o->P->p;
+	pg_reg_entries e;
+	pg_error err;
+
+	memset(&e, 0, sizeof e);
+	o->appr_sig = calloc(p->napprovals ? p->napprovals : 1, sizeof *o->appr_sig);
+	o->pub_sig = calloc(p->nsigs ? p->nsigs : 1, sizeof *o->pub_sig);
+	if (!o->appr_sig || !o->pub_sig)
+		return;
+	pg_error_clear(&err);
+	if (p->napprovals && t->sig && pg_reg_log(t->reg, p->id, &e, &err) != PG_OK)
+		tui_status_err(t, &err);
+	for (size_t i = 0; i < p->napprovals; i++) {
+		tm_sig *s = &o->appr_sig[i];
+		size_t k = 0;
+
+		while (k < e.n && e.v[k].seq != p->approvals[i].seq)
+			k++;
+		tm_verify_entry(t->verifier, k < e.n ? &e.v[k] : NULL, s);
+	}
+	for (size_t i = 0; i < p->nsigs; i++)
+		tm_verify_publisher(t->verifier, p, i, &o->pub_sig[i]);
+	pg_reg_entries_free(&e);
+}
 
 static const char *str(const cJSON *obj, const char *key)
 {
@@ -200,7 +233,15 @@ static void build_approvals(tui *t, struct overview *o, tui_text *x, int w)
 		snprintf(line, sizeof line, "%s \xc2\xb7 %s %s \xc2\xb7 ", a->role ? a->role : "?", _("signed"),
 		         a->signed_at ? a->signed_at : "?");
 		tl_add(x, l, TC_DIM, line);
-		tl_wrap_on(x, l, TC_SIG_UNKNOWN, _("signature recorded, not re-verified"), w, 5);
+		if (o->appr_sig) {
+			const tm_sig *s = &o->appr_sig[i];
+			char sb[160];
+
+			snprintf(sb, sizeof sb, "%s %s", _("signature"), s->text);
+			tl_wrap_on(x, l, tui_sig_color(s), sb, w, 5);
+			if (s->message[0])
+				tl_wrap(x, TC_DIM, "", 7, TC_DIM, s->message, w);
+		}
 	}
 }
 
@@ -301,8 +342,14 @@ static void build(tui *t, tui_view *v, int w)
 		l = tl_new(x);
 		tl_add(x, l, TC_NORMAL, "   ");
 		tl_add(x, l, TC_NORMAL, p->sigs[i].path);
-		tl_add(x, l, TC_SIG_UNKNOWN, "  ");
-		tl_add(x, l, TC_SIG_UNKNOWN, _("not verified here"));
+		tl_add(x, l, TC_NORMAL, "  ");
+		if (o->pub_sig) {
+			const tm_sig *s = &o->pub_sig[i];
+
+			tl_wrap_on(x, l, tui_sig_color(s), s->text, w, 5);
+			if (s->message[0])
+				tl_wrap(x, TC_DIM, "", 5, TC_DIM, s->message, w);
+		}
 	}
 	build_approvals(t, o, x, w);
 	build_unknown(x, m, w);
@@ -319,6 +366,7 @@ static int overview_open(tui *t, tui_view *v, void *arg)
 	o->P = arg;
 	v->priv = o;
 	run_checks(t, o);
+	verify_sigs(t, o);
 	return 0;
 }
 
@@ -336,7 +384,13 @@ static tui_req overview_request(tui *t, tui_view *v, tui_req req)
 
 static void overview_done(tui_view *v)
 {
-	free(v->priv);
+	struct overview *o = v->priv;
+
+	if (o) {
+		free(o->appr_sig);
+		free(o->pub_sig);
+		free(o);
+	}
 	v->priv = NULL;
 }
 
