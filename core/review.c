@@ -608,3 +608,104 @@ pg_code pg_review_import(pg_reg *reg, const pg_policy *pol, pg_sig *sig, const c
 	}
 	return pg_reg_import_staged(reg, st, nrows ? rows : NULL, nrows, pol ? pol->digest : NULL, res, err);
 }
+
+struct pg_review_verifier {
+	pg_sig *sig;
+	pg_reg *reg;
+	const pg_policy *current;
+	char (*imported)[PG_ID_LEN]; /* policies whose people keys are imported */
+	size_t nimported;
+};
+
+pg_review_verifier *pg_review_verifier_new(pg_sig *sig, pg_reg *reg, const pg_policy *current)
+{
+	pg_review_verifier *v = calloc(1, sizeof *v);
+
+	if (!v)
+		return NULL;
+	v->sig = sig;
+	v->reg = reg;
+	v->current = current;
+	return v;
+}
+
+void pg_review_verifier_free(pg_review_verifier *v)
+{
+	if (!v)
+		return;
+	free(v->imported);
+	free(v);
+}
+
+/* Imports the people keys of a policy the first time it is met. */
+static void import_once(pg_review_verifier *v, const pg_policy *p)
+{
+	char (*nv)[PG_ID_LEN];
+	pg_error err;
+
+	for (size_t i = 0; i < v->nimported; i++)
+		if (!strcmp(v->imported[i], p->digest))
+			return;
+	nv = realloc(v->imported, (v->nimported + 1) * sizeof *nv);
+	if (!nv)
+		return;
+	v->imported = nv;
+	snprintf(nv[v->nimported++], PG_ID_LEN, "%s", p->digest);
+	/* a key that cannot be imported then shows as sig.unknown_key */
+	pg_sig_import_policy(v->sig, p, NULL, &err);
+}
+
+static pg_code verify_problem(pg_sig_result *res, const pg_error *err)
+{
+	res->code = err->code;
+	res->status = "problem";
+	snprintf(res->message, sizeof res->message, "%s", err->message);
+	return res->code;
+}
+
+pg_code pg_review_verify_entry(pg_review_verifier *v, const pg_reg_entry *e, pg_sig_result *res,
+                               pg_stmt **st_out)
+{
+	pg_stmt *st = NULL;
+	pg_policy *named = NULL;
+	const pg_policy *pol = v->current;
+	unsigned role = PG_PERSON_REVIEWER;
+	pg_error err;
+
+	memset(res, 0, sizeof *res);
+	res->status = "problem";
+	pg_error_clear(&err);
+	if (st_out)
+		*st_out = NULL;
+	if (pg_stmt_parse(e->statement, e->statement_len, &st, &err) != PG_OK)
+		return verify_problem(res, &err);
+	if (st->policy && v->reg && (!pol || strcmp(st->policy, pol->digest) != 0)) {
+		char *canon = NULL;
+		size_t len = 0;
+		pg_error e2;
+
+		if (pg_reg_policy_get(v->reg, st->policy, &canon, &len, &e2) == PG_OK &&
+		    pg_policy_parse(canon, len, &named, &e2) == PG_OK)
+			pol = named;
+		free(canon);
+	}
+	if (pol && v->sig)
+		import_once(v, pol);
+	if (st->kind == PG_STMT_TRANSITION) {
+		const pg_policy_rule *r = pol ? pg_policy_rule_find(pol, st->from, st->to) : NULL;
+		role = r ? r->roles : PG_PERSON_ALL;
+	}
+	if (!v->sig) {
+		pg_err(&err, PG_SIG_UNKNOWN_KEY, _("not verified: no GnuPG home"));
+		verify_problem(res, &err);
+	} else if (pg_sig_verify(v->sig, e->statement, e->statement_len, e->signature, strlen(e->signature),
+	                         st->signer, pol, role, res, &err) != PG_OK && res->code == PG_OK) {
+		verify_problem(res, &err);
+	}
+	pg_policy_free(named);
+	if (st_out)
+		*st_out = st;
+	else
+		pg_stmt_free(st);
+	return res->code;
+}

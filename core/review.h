@@ -17,6 +17,7 @@
 #include "policy.h"
 #include "registry.h"
 #include "sig.h"
+#include "statement.h"
 
 typedef struct pg_review {
 	pg_reg *reg;              /* open registry */
@@ -78,6 +79,27 @@ pg_code pg_review_transition(pg_review *rv, const char *pack_id, pg_state to, co
  * one registry transaction.  now 0: the clock.  res as pg_reg_import. */
 pg_code pg_review_import(pg_reg *reg, const pg_policy *pol, pg_sig *sig, const char *path,
                          const pg_pack_opts *opts, time_t now, pg_reg_imported *res, pg_error *err);
+
+/* Checks audit entries' signatures the way `log`, `audit` and the TUI all
+ * show them: each statement is parsed strictly and its signature verified
+ * under the policy the statement names (taken from the registry; the
+ * current policy when the registry lacks it), with the role the statement
+ * needs (reviewer for an approval; the rule's roles for a transition).  The
+ * people keys of every policy met are imported once per verifier. */
+typedef struct pg_review_verifier pg_review_verifier;
+
+/* A verifier over sig (may be NULL: every entry is then "problem", not
+ * checked), reg and the current policy (may be NULL); all borrowed.
+ * Returns NULL when out of memory. */
+pg_review_verifier *pg_review_verifier_new(pg_sig *sig, pg_reg *reg, const pg_policy *current);
+void pg_review_verifier_free(pg_review_verifier *v);
+
+/* Verifies entry e into *res (res->code PG_OK when the signature counts;
+ * res->status "good", "bad" or "problem").  *st_out (may be NULL) receives
+ * the parsed statement (pg_stmt_free), or NULL when it does not parse.
+ * Returns res->code. */
+pg_code pg_review_verify_entry(pg_review_verifier *v, const pg_reg_entry *e, pg_sig_result *res,
+                               pg_stmt **st_out);
 
 /* What replaying a statement from elsewhere did. */
 typedef enum pg_replay_result {

@@ -211,52 +211,11 @@ fail:
 
 /* ------------------------------------------------------------ log, audit */
 
-/* Verifies one chain entry's signature under the policy its statement
- * names (falling back to the current one when the registry lacks it). */
-static void entry_status(struct session *s, const pg_reg_entry *e, pg_sig_result *res, pg_stmt **stmt_out)
-{
-	pg_stmt *st = NULL;
-	pg_policy *named = NULL;
-	const pg_policy *pol = s->pol;
-	pg_error err;
-	unsigned role = PG_PERSON_REVIEWER;
-
-	memset(res, 0, sizeof *res);
-	res->status = "problem";
-	*stmt_out = NULL;
-	if (pg_stmt_parse(e->statement, e->statement_len, &st, &err) != PG_OK) {
-		res->code = err.code;
-		snprintf(res->message, sizeof res->message, "%s", err.message);
-		return;
-	}
-	if (st->policy && strcmp(st->policy, s->pol->digest) != 0) {
-		char *canon = NULL;
-		size_t len;
-		if (pg_reg_policy_get(s->reg, st->policy, &canon, &len, &err) == PG_OK &&
-		    pg_policy_parse(canon, len, &named, &err) == PG_OK) {
-			pol = named;
-			pg_sig_import_policy(s->sig, named, NULL, &err);
-		}
-		free(canon);
-	}
-	if (st->kind == PG_STMT_TRANSITION) {
-		const pg_policy_rule *r = pg_policy_rule_find(pol, st->from, st->to);
-		role = r ? r->roles : PG_PERSON_ALL;
-	}
-	if (pg_sig_verify(s->sig, e->statement, e->statement_len, e->signature, strlen(e->signature), st->signer,
-	                  pol, role, res, &err) != PG_OK) {
-		res->code = err.code;
-		res->status = "problem";
-		snprintf(res->message, sizeof res->message, "%s", err.message);
-	}
-	pg_policy_free(named);
-	*stmt_out = st;
-}
-
 int cmd_log(pg_cli *cli)
 {
 	struct session s;
 	pg_reg_entries entries = { 0 };
+	pg_review_verifier *ver = NULL;
 	char id[PG_ID_LEN];
 	pg_error err;
 	cJSON *o = NULL, *arr = NULL;
@@ -265,6 +224,11 @@ int cmd_log(pg_cli *cli)
 	pg_error_clear(&err);
 	if (session_open(cli, &s, 0, &err))
 		goto fail;
+	ver = pg_review_verifier_new(s.sig, s.reg, s.pol);
+	if (!ver) {
+		pg_err(&err, PG_IO_MEMORY, _("out of memory"));
+		goto fail;
+	}
 	if (cli->nargs && pg_reg_resolve(s.reg, cli->args[0], id, &err))
 		goto fail;
 	if (pg_reg_log(s.reg, cli->nargs ? id : NULL, &entries, &err))
@@ -278,7 +242,7 @@ int cmd_log(pg_cli *cli)
 		pg_sig_result res;
 		pg_stmt *st;
 
-		entry_status(&s, e, &res, &st);
+		pg_review_verify_entry(ver, e, &res, &st);
 		if (arr) {
 			cJSON *j = cJSON_CreateObject();
 			cJSON_AddNumberToObject(j, "seq", (double)e->seq);
@@ -328,11 +292,13 @@ int cmd_log(pg_cli *cli)
 		rc = cli_json_ok(o);
 		o = NULL;
 	}
+	pg_review_verifier_free(ver);
 	pg_reg_entries_free(&entries);
 	session_close(&s);
 	return rc;
 fail:
 	cJSON_Delete(o);
+	pg_review_verifier_free(ver);
 	pg_reg_entries_free(&entries);
 	session_close(&s);
 	return cli_fail(cli, &err);
@@ -342,6 +308,7 @@ int cmd_audit(pg_cli *cli)
 {
 	struct session s;
 	pg_reg_entries entries = { 0 };
+	pg_review_verifier *ver = NULL;
 	int64_t count = 0, bad_seq = 0;
 	pg_error err, chain;
 	cJSON *problems = cJSON_CreateArray();
@@ -366,12 +333,15 @@ int cmd_audit(pg_cli *cli)
 	}
 	if (pg_reg_log(s.reg, NULL, &entries, &err))
 		goto fail;
+	ver = pg_review_verifier_new(s.sig, s.reg, s.pol);
+	if (!ver) {
+		pg_err(&err, PG_IO_MEMORY, _("out of memory"));
+		goto fail;
+	}
 	for (size_t i = 0; i < entries.n; i++) {
 		pg_sig_result res;
-		pg_stmt *st;
 
-		entry_status(&s, &entries.v[i], &res, &st);
-		pg_stmt_free(st);
+		pg_review_verify_entry(ver, &entries.v[i], &res, NULL);
 		if (res.code == PG_OK)
 			continue;
 		cJSON *j = cJSON_CreateObject();
@@ -412,11 +382,13 @@ int cmd_audit(pg_cli *cli)
 		rc = pg_code_exit(first);
 	}
 	cJSON_Delete(problems);
+	pg_review_verifier_free(ver);
 	pg_reg_entries_free(&entries);
 	session_close(&s);
 	return rc;
 fail:
 	cJSON_Delete(problems);
+	pg_review_verifier_free(ver);
 	pg_reg_entries_free(&entries);
 	session_close(&s);
 	return cli_fail(cli, &err);

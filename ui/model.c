@@ -1,5 +1,6 @@
 /* model.c — the TUI's data layer without curses (see model.h). */
 #include "model.h"
+#include "review.h"
 
 #include <ctype.h>
 #include <math.h>
@@ -700,10 +701,8 @@ int tm_summary_get(tui_cache *c, pg_reg *reg, const pg_policy *policy, const pg_
 
 struct tm_verifier {
 	pg_sig *sig;
-	pg_reg *reg;
 	const pg_policy *policy;
-	char (*imported)[PG_ID_LEN];  /* policies whose people keys are imported */
-	size_t nimported;
+	pg_review_verifier *core; /* the one entry check, shared with the CLI */
 };
 
 tm_verifier *tm_verifier_new(pg_sig *sig, pg_reg *reg, const pg_policy *policy)
@@ -713,8 +712,12 @@ tm_verifier *tm_verifier_new(pg_sig *sig, pg_reg *reg, const pg_policy *policy)
 	if (!v)
 		return NULL;
 	v->sig = sig;
-	v->reg = reg;
 	v->policy = policy;
+	v->core = pg_review_verifier_new(sig, reg, policy);
+	if (!v->core) {
+		free(v);
+		return NULL;
+	}
 	return v;
 }
 
@@ -722,26 +725,8 @@ void tm_verifier_free(tm_verifier *v)
 {
 	if (!v)
 		return;
-	free(v->imported);
+	pg_review_verifier_free(v->core);
 	free(v);
-}
-
-/* Imports the people keys of a policy met in a statement, once. */
-static void import_once(tm_verifier *v, const pg_policy *p)
-{
-	char (*nv)[PG_ID_LEN];
-	pg_error err;
-
-	for (size_t i = 0; i < v->nimported; i++)
-		if (!strcmp(v->imported[i], p->digest))
-			return;
-	nv = realloc(v->imported, (v->nimported + 1) * sizeof *nv);
-	if (!nv)
-		return;
-	v->imported = nv;
-	snprintf(nv[v->nimported++], PG_ID_LEN, "%s", p->digest);
-	/* a key that cannot be imported shows as sig.unknown_key */
-	pg_sig_import_policy(v->sig, p, NULL, &err);
 }
 
 /* Fills out's status and text from a verification outcome. */
@@ -773,13 +758,8 @@ static void not_checked(tm_sig *out)
 
 void tm_verify_entry(tm_verifier *v, const pg_reg_entry *e, tm_sig *out)
 {
-	pg_stmt *st = NULL;
-	pg_policy *named = NULL;
-	const pg_policy *pol = v->policy;
 	pg_sig_result res;
 	pg_error err;
-	unsigned role = PG_PERSON_REVIEWER;
-	pg_code rc;
 
 	not_checked(out);
 	if (!v->sig)
@@ -789,36 +769,12 @@ void tm_verify_entry(tm_verifier *v, const pg_reg_entry *e, tm_sig *out)
 	if (!e) {
 		res.status = "problem";
 		pg_err(&err, PG_REGISTRY_CHAIN_BROKEN, _("the approval has no audit chain entry"));
-		sig_outcome(out, err.code, &res, &err, pol != NULL);
+		sig_outcome(out, err.code, &res, &err, v->policy != NULL);
 		return;
 	}
-	if (pg_stmt_parse(e->statement, e->statement_len, &st, &err) != PG_OK) {
-		res.status = "problem";
-		sig_outcome(out, err.code, &res, &err, pol != NULL);
-		return;
-	}
-	if (st->policy && v->reg && (!pol || strcmp(st->policy, pol->digest) != 0)) {
-		char *canon = NULL;
-		size_t len = 0;
-		pg_error e2;
-
-		if (pg_reg_policy_get(v->reg, st->policy, &canon, &len, &e2) == PG_OK &&
-		    pg_policy_parse(canon, len, &named, &e2) == PG_OK) {
-			pol = named;
-			import_once(v, named);
-		}
-		free(canon);
-	}
-	if (st->kind == PG_STMT_TRANSITION) {
-		const pg_policy_rule *r = pol ? pg_policy_rule_find(pol, st->from, st->to) : NULL;
-
-		role = r ? r->roles : PG_PERSON_ALL;
-	}
-	rc = pg_sig_verify(v->sig, e->statement, e->statement_len, e->signature, strlen(e->signature),
-	                   st->signer, pol, role, &res, &err);
-	sig_outcome(out, rc, &res, &err, pol != NULL);
-	pg_policy_free(named);
-	pg_stmt_free(st);
+	pg_review_verify_entry(v->core, e, &res, NULL);
+	pg_err(&err, res.code, "%s", res.message);
+	sig_outcome(out, res.code, &res, &err, v->policy != NULL);
 }
 
 void tm_verify_publisher(tm_verifier *v, const pg_reg_pack *p, size_t i, tm_sig *out)
