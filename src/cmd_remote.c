@@ -50,7 +50,8 @@ static void progress(void *ctx, const pg_remote_progress *p)
 		if (s->tty && p->total >= 1024 * 1024) {
 			fputs("  ", stderr);
 			cli_put(stderr, p->path ? p->path : p->digest ? p->digest : "");
-			fprintf(stderr, " (%llu bytes)\n", (unsigned long long)p->total);
+			fprintf(stderr, ngettext(" (%llu byte)\n", " (%llu bytes)\n", (unsigned long)p->total),
+			        (unsigned long long)p->total);
 		}
 		break;
 	default:
@@ -212,7 +213,8 @@ static void print_text(const pg_remote_result *res, int pushing)
 		cli_put(stdout, p->repository);
 		printf(":%s %s", p->tag, p->digest);
 		if (pushing && p->status == PG_REMOTE_PUSHED)
-			printf(_(" (%u blobs sent, %u present)"), p->blobs_uploaded, p->blobs_present);
+			printf(ngettext(" (%u blob sent, %u present)", " (%u blobs sent, %u present)", p->blobs_uploaded),
+			       p->blobs_uploaded, p->blobs_present);
 		if (!pushing)
 			printf(" %s", pg_state_name(p->state));
 		putchar('\n');
