@@ -724,6 +724,40 @@ static pg_code open_dir(pg_reg *reg, const char *sub, int *fd, pg_error *err)
 	return rc;
 }
 
+/* SQLite would turn a small file that is not a database into one: refuse
+ * any existing non-empty file without the SQLite header, untouched. */
+static pg_code refuse_foreign_file(const char *path, pg_error *err)
+{
+	static const char magic[16] = "SQLite format 3";
+	char head[16];
+	struct stat st;
+	ssize_t n;
+	int fd;
+
+	if (stat(path, &st) != 0)
+		return errno == ENOENT ? PG_OK : pg_err_errno(err, errno, 0, path);
+	if (S_ISDIR(st.st_mode))
+		return pg_err(err, PG_IO_READ, _("%s: is a directory, not a registry"), path);
+	if (!S_ISREG(st.st_mode) || st.st_size == 0)
+		return PG_OK;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return pg_err_errno(err, errno, 0, path);
+	n = read(fd, head, sizeof head);
+	close(fd);
+	if (n != (ssize_t)sizeof head || memcmp(head, magic, sizeof head) != 0)
+		return pg_err(err, PG_REGISTRY_CORRUPT, _("%s: not a packgate registry (not an SQLite database); left untouched"),
+		              path);
+	return PG_OK;
+}
+
+int pg_reg_exists(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 && S_ISREG(st.st_mode);
+}
+
 pg_code pg_reg_open(const char *path, pg_reg **out, pg_error *err)
 {
 	pg_error local_err_;
@@ -752,6 +786,9 @@ pg_code pg_reg_open(const char *path, pg_reg **out, pg_error *err)
 		goto out;
 	}
 	rc = pg_digest_init(err);
+	if (rc)
+		goto out;
+	rc = refuse_foreign_file(path, err);
 	if (rc)
 		goto out;
 	if (strcmp(reg->dir, "/") != 0 && strcmp(reg->dir, ".") != 0) {

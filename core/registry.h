@@ -43,9 +43,14 @@ typedef struct pg_reg pg_reg;
  * does not exist, and migrating an older schema in one transaction.  Stale
  * scratch directories of killed imports are removed.  A database with a
  * schema_version above PG_REG_SCHEMA_VERSION, or one that is not a packgate
- * registry, is registry.corrupt and is not modified.  On success *out is a
+ * registry (also any non-empty file without the SQLite header), is
+ * registry.corrupt and is not modified.  On success *out is a
  * new handle (pg_reg_close). */
 pg_code pg_reg_open(const char *path, pg_reg **out, pg_error *err);
+
+/* True when a registry database file exists at path (the commands that
+ * only read use it not to create one as a side effect). */
+int pg_reg_exists(const char *path);
 
 /* Closes the handle and frees everything it holds; NULL is fine. */
 void pg_reg_close(pg_reg *reg);

@@ -63,8 +63,10 @@ int cmd_demo(pg_cli *cli);
 
 struct pg_reg;
 struct pg_policy;
-/* Opens the configured registry (creating it).  Returns a pg_code. */
-int cli_open_registry(pg_cli *cli, struct pg_reg **reg, pg_error *err);
+/* Opens the configured registry, creating it only when `create` is set
+ * (commands that write); otherwise a missing one is io.not_found.
+ * Returns a pg_code. */
+int cli_open_registry(pg_cli *cli, struct pg_reg **reg, int create, pg_error *err);
 /* Loads the configured policy into *pol, or leaves it NULL when none is
  * configured.  Returns a pg_code. */
 int cli_load_policy(pg_cli *cli, struct pg_policy **pol, pg_error *err);

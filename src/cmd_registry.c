@@ -20,12 +20,16 @@
 
 /* ------------------------------------------------------------ shared */
 
-int cli_open_registry(pg_cli *cli, pg_reg **reg, pg_error *err)
+int cli_open_registry(pg_cli *cli, pg_reg **reg, int create, pg_error *err)
 {
 	const char *path = cli->cfg.value[PG_SET_REGISTRY];
 
+	*reg = NULL;
 	if (!path)
 		return pg_err(err, PG_USAGE, _("no registry: give --registry DB"));
+	/* reading never creates a registry as a side effect */
+	if (!create && !pg_reg_exists(path))
+		return pg_err(err, PG_IO_NOT_FOUND, _("%s: no registry here yet (packgate import creates it)"), path);
 	return pg_reg_open(path, reg, err);
 }
 
@@ -224,7 +228,7 @@ int cmd_import(pg_cli *cli)
 	int worst = 0, nfail = 0;
 
 	pg_error_clear(&err);
-	if (cli_load_policy(cli, &pol, &err) || cli_open_registry(cli, &reg, &err) ||
+	if (cli_load_policy(cli, &pol, &err) || cli_open_registry(cli, &reg, 1, &err) ||
 	    cli_open_gnupg(cli, pol, &sig, &err))
 		goto fail;
 	pg_pack_opts_init(&opts);
@@ -376,7 +380,7 @@ int cmd_list(pg_cli *cli)
 	}
 	q.name = cli->name;
 	q.search = cli->search;
-	if (cli_open_registry(cli, &reg, &err) || pg_reg_list(reg, &q, &rows, &err)) {
+	if (cli_open_registry(cli, &reg, 0, &err) || pg_reg_list(reg, &q, &rows, &err)) {
 		pg_reg_close(reg);
 		return cli_fail(cli, &err);
 	}
@@ -480,7 +484,7 @@ int cmd_show(pg_cli *cli)
 	int rc = 0;
 
 	pg_error_clear(&err);
-	if (cli_load_policy(cli, &pol, &err) || cli_open_registry(cli, &reg, &err) ||
+	if (cli_load_policy(cli, &pol, &err) || cli_open_registry(cli, &reg, 0, &err) ||
 	    pg_reg_resolve(reg, cli->args[0], id, &err) || pg_reg_show(reg, id, &p, &err))
 		goto fail;
 	if (pg_json_parse(p->manifest, p->manifest_len, NULL, &manifest, &err))
@@ -658,7 +662,7 @@ int cmd_lineage(pg_cli *cli)
 			return cli_usage(cli, _("--depth takes a number, not %s"), cli->depth);
 		d = (int)depth;
 	}
-	if (cli_open_registry(cli, &reg, &err) || pg_reg_resolve(reg, cli->args[0], id, &err) ||
+	if (cli_open_registry(cli, &reg, 0, &err) || pg_reg_resolve(reg, cli->args[0], id, &err) ||
 	    pg_reg_lineage(reg, id, dir, d, &g, &err))
 		goto fail;
 	if (cli->json) {

@@ -70,11 +70,11 @@ static pg_code session_open(pg_cli *cli, struct session *s, const char *url, int
 	if (pulling) {
 		rc = cli_load_policy(cli, &s->pol, err);
 		if (!rc)
-			rc = cli_open_registry(cli, &s->reg, err);
+			rc = cli_open_registry(cli, &s->reg, 1, err);
 		if (!rc)
 			rc = cli_open_gnupg(cli, s->pol, &s->sig, err);
 	} else {
-		rc = cli_open_registry(cli, &s->reg, err);
+		rc = cli_open_registry(cli, &s->reg, 0, err);
 	}
 	if (rc)
 		return rc;

@@ -103,7 +103,7 @@ static pg_code session_open(pg_cli *cli, struct session *s, int signing, pg_erro
 		return pg_err(err, PG_USAGE, _("this command needs a policy: give --policy FILE or set it in the config file"));
 	rc = cli_load_policy(cli, &s->pol, err);
 	if (!rc)
-		rc = cli_open_registry(cli, &s->reg, err);
+		rc = cli_open_registry(cli, &s->reg, signing, err);
 	if (!rc)
 		rc = pg_sig_open(cli->cfg.value[PG_SET_GNUPGHOME], &s->sig, err);
 	if (!rc)
