@@ -57,7 +57,7 @@ static void build(tui *t, tui_view *v, int w)
 		pw = 10;
 	tm_bytes(F->total, buf, sizeof buf);
 	l = tl_new(x);
-	tl_addf(x, l, TC_DIM, " %zu %s, %s", p->nfiles, _("files"), buf);
+	tl_addf(x, l, TC_DIM, ngettext(" %zu file, %s", " %zu files, %s", p->nfiles), p->nfiles, buf);
 	l = tl_new(x);
 	tl_add(x, l, TC_HEADER, " ");
 	tl_addw(x, l, TC_HEADER, _("ROLE"), 17, 0);
@@ -121,7 +121,7 @@ static void progress(uint64_t done, uint64_t total, size_t file, size_t nfiles)
 	bar[0] = '\0';
 	for (int i = 0; i < bw; i++)
 		strcat(bar, i < fill ? "\xe2\x96\x88" : "\xe2\x96\x91");
-	snprintf(msg, sizeof msg, "%s %zu/%zu %s %3d%%", _("verifying"), file, nfiles, bar,
+	snprintf(msg, sizeof msg, "%s %zu/%zu %s %3d%%", _("hashing members"), file, nfiles, bar,
 	         total ? (int)(done * 100 / total) : 100);
 	tui_fill(LINES - 1, 0, COLS, TC_STATUS);
 	tui_put(LINES - 1, 0, COLS, TC_BAR, msg);
@@ -189,10 +189,12 @@ static void verify_all(tui *t, tui_view *v)
 	if (bad) {
 		pg_error err;
 
-		pg_err(&err, PG_DIGEST_MISMATCH, _("%zu of %zu files failed verification"), bad, p->nfiles);
+		pg_err(&err, PG_DIGEST_MISMATCH,
+		       ngettext("%zu of %zu file failed verification", "%zu of %zu files failed verification", p->nfiles),
+		       bad, p->nfiles);
 		tui_status_err(t, &err);
 	} else {
-		tui_status(t, _("all %zu files verified"), p->nfiles);
+		tui_status(t, ngettext("the %zu file is verified", "all %zu files verified", p->nfiles), p->nfiles);
 	}
 	tui_text_invalidate(v);
 }
