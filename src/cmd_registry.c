@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "cli.h"
+#include "escape.h"
 #include "json.h"
 #include "lineage.h"
 #include "pack.h"
@@ -400,10 +401,26 @@ int cmd_list(pg_cli *cli)
 		}
 		rc = cli_json_ok(o);
 	} else {
+		/* the registry is a file on disk: its text is escaped like any other */
+		char *(*cell)[5] = calloc(rows.n ? rows.n : 1, sizeof *cell);
 		int wn = 4, wv = 7, wo = 8;
+		if (!cell) {
+			pg_reg_rows_free(&rows);
+			pg_reg_close(reg);
+			pg_err(&err, PG_IO_MEMORY, _("out of memory"));
+			return cli_fail(cli, &err);
+		}
 		for (size_t i = 0; i < rows.n; i++) {
-			int a = (int)strlen(rows.v[i].name), b = (int)strlen(rows.v[i].version),
-			    c = (int)strlen(rows.v[i].operator);
+			const pg_reg_row *r = &rows.v[i];
+			cell[i][0] = pg_escape_str(r->name);
+			cell[i][1] = pg_escape_str(r->version);
+			cell[i][2] = pg_escape_str(r->operator);
+			cell[i][3] = pg_escape_str(r->created_at);
+			cell[i][4] = pg_escape_str(r->id);
+			for (int k = 0; k < 5; k++)
+				if (!cell[i][k])
+					cell[i][k] = strdup("?");
+			int a = (int)strlen(cell[i][0]), b = (int)strlen(cell[i][1]), c = (int)strlen(cell[i][2]);
 			wn = a > wn ? a : wn;
 			wv = b > wv ? b : wv;
 			wo = c > wo ? c : wo;
@@ -412,12 +429,13 @@ int cmd_list(pg_cli *cli)
 			printf("%-*s  %-*s  %-11s  %-*s  %-20s  %s\n", wn, _("NAME"), wv, _("VERSION"), _("STATE"), wo,
 			       _("OPERATOR"), _("CREATED"), _("ID"));
 		for (size_t i = 0; i < rows.n; i++) {
-			const pg_reg_row *r = &rows.v[i];
-			/* names, versions and operators passed the schema: plain ASCII */
-			printf("%-*s  %-*s  %-11s  %-*s  %-20s  %.19s%s\n", wn, r->name, wv, r->version,
-			       pg_state_name(r->state), wo, r->operator, r->created_at, r->id,
-			       r->tainted ? _("  (tainted: quarantined ancestor)") : "");
+			printf("%-*s  %-*s  %-11s  %-*s  %-20s  %.19s%s\n", wn, cell[i][0], wv, cell[i][1],
+			       pg_state_name(rows.v[i].state), wo, cell[i][2], cell[i][3], cell[i][4],
+			       rows.v[i].tainted ? _("  (tainted: quarantined ancestor)") : "");
+			for (int k = 0; k < 5; k++)
+				free(cell[i][k]);
 		}
+		free(cell);
 	}
 	pg_reg_rows_free(&rows);
 	pg_reg_close(reg);
@@ -584,7 +602,9 @@ int cmd_show(pg_cli *cli)
 		if (!p->nparents)
 			printf("  %s\n", _("(none: a base model)"));
 		for (size_t i = 0; i < p->nparents; i++) {
-			printf("  %s  ", p->parents[i].id);
+			fputs("  ", stdout);
+			cli_put(stdout, p->parents[i].id);
+			fputs("  ", stdout);
 			if (p->parents[i].present) {
 				cli_put(stdout, p->parents[i].name);
 				putchar(' ');

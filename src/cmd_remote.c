@@ -211,7 +211,10 @@ static void print_text(const pg_remote_result *res, int pushing)
 		cli_put(stdout, p->version);
 		fputs(" ", stdout);
 		cli_put(stdout, p->repository);
-		printf(":%s %s", p->tag, p->digest);
+		putchar(':');
+		cli_put(stdout, p->tag);
+		putchar(' ');
+		cli_put(stdout, p->digest);
 		if (pushing && p->status == PG_REMOTE_PUSHED)
 			printf(ngettext(" (%u blob sent, %u present)", " (%u blobs sent, %u present)", p->blobs_uploaded),
 			       p->blobs_uploaded, p->blobs_present);
@@ -223,12 +226,22 @@ static void print_text(const pg_remote_result *res, int pushing)
 		const pg_remote_stmt *s = &res->stmts[i];
 		if (s->status == PG_REMOTE_FAILED)
 			continue;
-		printf("%-9s %s %s %s\n", pg_remote_status_name(s->status), s->kind, s->pack, s->digest);
+		printf("%-9s ", pg_remote_status_name(s->status));
+		cli_put(stdout, s->kind);
+		putchar(' ');
+		cli_put(stdout, s->pack);
+		putchar(' ');
+		cli_put(stdout, s->digest);
+		putchar('\n');
 	}
 	for (size_t i = 0; i < res->ntags; i++) {
 		printf("%-9s ", "tagged");
 		cli_put(stdout, res->tags[i].repository);
-		printf(":%s %s\n", res->tags[i].tag, res->tags[i].digest);
+		putchar(':');
+		cli_put(stdout, res->tags[i].tag);
+		putchar(' ');
+		cli_put(stdout, res->tags[i].digest);
+		putchar('\n');
 	}
 }
 
@@ -243,7 +256,9 @@ static void print_failures(const pg_remote_result *res, const pg_error *final)
 			continue;
 		fprintf(stderr, "packgate: %s: ", pg_code_name(p->code));
 		cli_put(stderr, p->repository);
-		fprintf(stderr, ":%s: ", p->tag);
+		fputc(':', stderr);
+		cli_put(stderr, p->tag);
+		fputs(": ", stderr);
 		cli_put(stderr, p->message);
 		fputc('\n', stderr);
 	}

@@ -272,9 +272,11 @@ int cmd_log(pg_cli *cli)
 				else
 					printf("  %s -> %s", pg_state_name(st->from), pg_state_name(st->to));
 			} else {
-				printf("%s", e->pack);
+				cli_put(stdout, e->pack);
 			}
-			printf("  %s  %s", e->signer, res.status);
+			fputs("  ", stdout);
+			cli_put(stdout, e->signer);
+			printf("  %s", res.status);
 			if (res.code != PG_OK)
 				printf(" (%s)", pg_code_name(res.code));
 			if (res.expired_after_signing)
