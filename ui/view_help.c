@@ -64,19 +64,19 @@ static void legend(tui_text *x, int w)
 	} marks[] = {
 		{ TC_STATE_CHAMPION, "champion", N_("the pack in production for its name") },
 		{ TC_STATE_QUARANTINED, "quarantined", N_("blocked; its descendants are tainted") },
-		{ TC_TAINT, "\xe2\x9a\xa0 tainted", N_("an ancestor is quarantined") },
+		{ TC_TAINT, N_("\xe2\x9a\xa0 tainted"), N_("an ancestor is quarantined") },
 		{ TC_IMPROVEMENT, "+0.031 \xe2\x96\xb2", N_("better than the champion, intervals clear") },
 		{ TC_REGRESSION, "-0.040 \xe2\x96\xbc", N_("worse than the champion, intervals clear (a regression)") },
-		{ TC_OVERLAP, "overlaps", N_("intervals overlap: no difference is called") },
+		{ TC_OVERLAP, N_("overlaps"), N_("intervals overlap: no difference is called") },
 		{ TC_CHECK_PASS, "\xe2\x9c\x93", N_("a check passed") },
 		{ TC_CHECK_FAIL, "\xe2\x9c\x97", N_("a check failed (with its code)") },
 		{ TC_MISSING, "\xe2\x9c\x97 sha256:\xe2\x80\xa6", N_("a parent not in the registry") },
 		{ TC_DIM, "\xe2\x86\x91", N_("lineage: a pack already drawn above") },
-		{ TC_CONFLICT, "\xe2\x9a\xa0 conflict", N_("license terms that contradict an ancestor's") },
-		{ TC_SIG_GOOD, "sig: good", N_("the signature counts under the policy (GnuPG checked it now)") },
-		{ TC_SIG_BAD, "sig: bad (sig.bad)", N_("the signature does not match what it signs") },
-		{ TC_SIG_UNKNOWN, "sig: problem (\xe2\x80\xa6)", N_("it does not count: unknown key, untrusted, revoked, expired ...") },
-		{ TC_SIG_UNKNOWN, "not verified", N_("no GnuPG home (--gnupghome): nothing was checked") },
+		{ TC_CONFLICT, N_("\xe2\x9a\xa0 conflict"), N_("license terms that contradict an ancestor's") },
+		{ TC_SIG_GOOD, N_("sig: good"), N_("the signature counts under the policy (GnuPG checked it now)") },
+		{ TC_SIG_BAD, N_("sig: bad (sig.bad)"), N_("the signature does not match what it signs") },
+		{ TC_SIG_UNKNOWN, N_("sig: problem (\xe2\x80\xa6)"), N_("it does not count: unknown key, untrusted, revoked, expired ...") },
+		{ TC_SIG_UNKNOWN, N_("not verified"), N_("no GnuPG home (--gnupghome): nothing was checked") },
 	};
 	tui_line *l;
 
@@ -86,7 +86,8 @@ static void legend(tui_text *x, int w)
 	for (size_t i = 0; i < sizeof marks / sizeof marks[0]; i++) {
 		l = tl_new(x);
 		tl_add(x, l, TC_NORMAL, "   ");
-		tl_addw(x, l, marks[i].c, marks[i].sample, 18, 0);
+		/* state names and numbers are data; gettext leaves unmarked samples as they are */
+		tl_addw(x, l, marks[i].c, _(marks[i].sample), 18, 0);
 		tl_add(x, l, TC_NORMAL, " ");
 		tl_wrap_on(x, l, TC_NORMAL, _(marks[i].meaning), w, 22);
 	}

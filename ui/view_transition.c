@@ -196,7 +196,7 @@ static void build(tui *t, tui_view *v, int w)
 	tl_add(x, l, TC_DIM, "   ");
 	tl_addf(x, l, TC_DIM, "%s %s", T->name, T->version);
 	if (f->tainted)
-		tl_add(x, l, TC_TAINT, "  \xe2\x9a\xa0 tainted");
+		tl_addf(x, l, TC_TAINT, "  %s", _("\xe2\x9a\xa0 tainted"));
 
 	l = tl_new(x);
 	if (T->focus == FOCUS_KEY)
