@@ -797,88 +797,157 @@ static int entry_cmp(const void *a, const void *b)
 	return strcmp((*(const pg_oci_entry *const *)a)->path, (*(const pg_oci_entry *const *)b)->path);
 }
 
-static pg_code write_fail(struct archive *a, const char *out_path, pg_error *err)
+struct pg_oci_writer {
+	struct archive *a;
+	const pg_oci_entry *e;
+	const char *label;
+	uint64_t got;
+	pg_oci_out_fn out;
+	void *out_ctx;
+	int peer_gone;     /* the output's reader is gone (EPIPE) */
+	int write_errno;
+};
+
+static pg_code write_fail(pg_oci_writer *w, pg_error *err)
 {
-	int e = archive_errno(a);
+	int e = w->write_errno ? w->write_errno : archive_errno(w->a);
 
 	if (e > 0)
-		return pg_err_errno(err, e, 1, out_path);
-	return pg_err(err, PG_IO_WRITE, _("%s: %s"), out_path, archive_error_string(a) ? archive_error_string(a) : "write error");
+		return pg_err_errno(err, e, 1, w->label);
+	return pg_err(err, PG_IO_WRITE, _("%s: %s"), w->label,
+	              archive_error_string(w->a) ? archive_error_string(w->a) : "write error");
 }
 
-static pg_code copy_entry(struct archive *a, struct archive_entry *ae, const pg_oci_entry *e, unsigned char *block,
-                          const char *out_path, pg_error *err)
+static la_ssize_t out_write(struct archive *a, void *ctx, const void *buf, size_t n)
 {
-	uint64_t done = 0;
-	ssize_t n = 0;
-	int fd = -1;
-	pg_code rc = PG_OK;
+	pg_oci_writer *w = ctx;
+	int e = w->out(w->out_ctx, buf, n);
 
-	if (e->src) {
-		fd = open(e->src, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-		if (fd < 0)
-			return pg_err_errno(err, errno, 0, e->src);
+	(void)a;
+	if (e) {
+		w->write_errno = e;
+		w->peer_gone = e == EPIPE;
+		return -1;
 	}
-	pg_build_entry(ae, e->path, AE_IFREG, e->size);
-	if (archive_write_header(a, ae) != ARCHIVE_OK) {
-		rc = write_fail(a, out_path, err);
-		goto out;
+	return (la_ssize_t)n;
+}
+
+/* pg_oci_assemble's output: a file */
+static int fd_out(void *ctx, const void *buf, size_t n)
+{
+	int fd = *(int *)ctx;
+	size_t done = 0;
+
+	while (done < n) {
+		ssize_t k = write(fd, (const char *)buf + done, n - done);
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k < 0)
+			return errno;
+		done += (size_t)k;
 	}
-	if (!e->src) {
-		if (e->size && archive_write_data(a, e->data, (size_t)e->size) != (la_ssize_t)e->size)
-			rc = write_fail(a, out_path, err);
-		goto out;
+	return 0;
+}
+
+pg_code pg_oci_writer_put(pg_oci_writer *w, const void *buf, size_t n, pg_error *err)
+{
+	if (n > w->e->size - w->got) {
+		pg_error_path(err, "%s", w->e->path);
+		return pg_err(err, PG_DIGEST_MISMATCH, _("%s: more than the %llu bytes listed"), w->e->path,
+		              (unsigned long long)w->e->size);
 	}
-	while (done < e->size && (n = read(fd, block, COPY_BLOCK)) > 0) {
-		if (done + (uint64_t)n > e->size)
+	if (n && archive_write_data(w->a, buf, n) != (la_ssize_t)n)
+		return write_fail(w, err);
+	w->got += n;
+	return PG_OK;
+}
+
+/* The bytes of a member read from its file. */
+static pg_code fill_from_file(pg_oci_writer *w, unsigned char *block, pg_error *err)
+{
+	const pg_oci_entry *e = w->e;
+	ssize_t n = 0;
+	pg_code rc = PG_OK;
+	int fd = open(e->src, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+
+	if (fd < 0)
+		return pg_err_errno(err, errno, 0, e->src);
+	while (w->got < e->size && (n = read(fd, block, COPY_BLOCK)) > 0) {
+		if ((uint64_t)n > e->size - w->got)
 			break;
-		if (archive_write_data(a, block, (size_t)n) != n) {
-			rc = write_fail(a, out_path, err);
+		if ((rc = pg_oci_writer_put(w, block, (size_t)n, err)))
 			goto out;
-		}
-		done += (uint64_t)n;
 	}
 	if (n < 0) {
 		rc = pg_err_errno(err, errno, 0, e->src);
-		goto out;
-	}
-	if (done != e->size || read(fd, block, 1) != 0) {
+	} else if (w->got != e->size || read(fd, block, 1) != 0) {
 		pg_error_path(err, "%s", e->path);
 		rc = pg_err(err, PG_IO_READ, _("%s: the downloaded file does not have the listed size"), e->path);
 	}
 out:
-	if (fd >= 0)
-		close(fd);
+	close(fd);
 	return rc;
 }
 
-pg_code pg_oci_assemble(const char *out_path, const char *manifest, size_t manifest_len, const pg_oci_entry *entries,
-                        size_t n, pg_error *err)
+static pg_code put_entry(pg_oci_writer *w, struct archive_entry *ae, const pg_oci_entry *e, unsigned char *block,
+                         pg_oci_fill_fn fill, void *ctx, pg_error *err)
+{
+	pg_code rc;
+
+	w->e = e;
+	w->got = 0;
+	pg_build_entry(ae, e->path, AE_IFREG, e->size);
+	if (archive_write_header(w->a, ae) != ARCHIVE_OK)
+		return write_fail(w, err);
+	if (e->src)
+		rc = fill_from_file(w, block, err);
+	else if (e->data)
+		rc = pg_oci_writer_put(w, e->data, (size_t)e->size, err);
+	else if (fill)
+		rc = fill(ctx, e, w, err);
+	else
+		rc = pg_err(err, PG_IO_READ, _("%s: no source for its bytes"), e->path);
+	if (!rc && w->got != e->size) {
+		/* only a fill can stop short: the registry sent too few bytes */
+		pg_error_path(err, "%s", e->path);
+		rc = pg_err(err, PG_DIGEST_MISMATCH, _("%s: %llu bytes where %llu are listed"), e->path,
+		            (unsigned long long)w->got, (unsigned long long)e->size);
+	}
+	return rc;
+}
+
+pg_code pg_oci_assemble_to(pg_oci_out_fn out, void *out_ctx, int unblocked, const char *label, const char *manifest,
+                           size_t manifest_len, const pg_oci_entry *entries, size_t n, pg_oci_fill_fn fill, void *ctx,
+                           int *peer_gone, pg_error *err)
 {
 	const pg_oci_entry **sorted = calloc(n ? n : 1, sizeof *sorted);
 	unsigned char *block = malloc(COPY_BLOCK);
-	struct archive *a = archive_write_new();
 	struct archive_entry *ae = archive_entry_new();
 	locale_t utf8 = (locale_t)0, prev = (locale_t)0, lbase;
-	int fd = -1, created = 0;
+	pg_oci_writer w;
 	pg_code rc = PG_OK;
 
-	if (!sorted || !block || !a || !ae) {
+	memset(&w, 0, sizeof w);
+	w.out = out;
+	w.out_ctx = out_ctx;
+	w.label = label;
+	w.a = archive_write_new();
+	if (peer_gone)
+		*peer_gone = 0;
+	if (!sorted || !block || !w.a || !ae) {
 		rc = oom(err);
 		goto out;
 	}
 	for (size_t i = 0; i < n; i++)
 		sorted[i] = &entries[i];
 	qsort(sorted, n, sizeof *sorted, entry_cmp);
-	fd = open(out_path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-	if (fd < 0) {
-		rc = pg_err_errno(err, errno, 1, out_path);
-		goto out;
-	}
-	created = 1;
-	archive_write_set_format_pax_restricted(a);
-	archive_write_add_filter_none(a);
-	archive_write_set_bytes_in_last_block(a, 1);
+	archive_write_set_format_pax_restricted(w.a);
+	archive_write_add_filter_none(w.a);
+	/* the bytes are the same either way, as the last block is not padded:
+	 * big blocks make fewer writes to a file, none (every write passed
+	 * on as it comes) saves a copy when out copies anyway */
+	archive_write_set_bytes_per_block(w.a, unblocked ? 0 : COPY_BLOCK);
+	archive_write_set_bytes_in_last_block(w.a, 1);
 	/* the thread's locale with LC_CTYPE "C.UTF-8": LC_MESSAGES stays */
 	lbase = duplocale(uselocale((locale_t)0));
 	utf8 = newlocale(LC_CTYPE_MASK, "C.UTF-8", lbase);
@@ -886,35 +955,47 @@ pg_code pg_oci_assemble(const char *out_path, const char *manifest, size_t manif
 		freelocale(lbase);
 	if (utf8)
 		prev = uselocale(utf8);
-	if (archive_write_open_fd(a, fd) != ARCHIVE_OK) {
-		rc = write_fail(a, out_path, err);
+	if (archive_write_open2(w.a, &w, NULL, out_write, NULL, NULL) != ARCHIVE_OK) {
+		rc = write_fail(&w, err);
 		goto out;
 	}
-	pg_build_entry(ae, "manifest.json", AE_IFREG, manifest_len);
-	if (archive_write_header(a, ae) != ARCHIVE_OK ||
-	    archive_write_data(a, manifest, manifest_len) != (la_ssize_t)manifest_len) {
-		rc = write_fail(a, out_path, err);
-		goto out;
+	{
+		pg_oci_entry m = { "manifest.json", NULL, manifest, manifest_len };
+		rc = put_entry(&w, ae, &m, block, NULL, NULL, err);
 	}
 	for (size_t i = 0; i < n && !rc; i++)
-		rc = copy_entry(a, ae, sorted[i], block, out_path, err);
-	/* no fsync: the reassembled pack is scratch; what must survive a crash
-	 * is the registry's blob store, which the import syncs itself */
-	if (!rc && archive_write_close(a) != ARCHIVE_OK)
-		rc = write_fail(a, out_path, err);
+		rc = put_entry(&w, ae, sorted[i], block, fill, ctx, err);
+	if (!rc && archive_write_close(w.a) != ARCHIVE_OK)
+		rc = write_fail(&w, err);
 out:
 	if (utf8) {
 		uselocale(prev);
 		freelocale(utf8);
 	}
-	if (a)
-		archive_write_free(a);
+	if (w.a)
+		archive_write_free(w.a);
 	archive_entry_free(ae);
-	if (fd >= 0 && close(fd) != 0 && !rc)
-		rc = pg_err_errno(err, errno, 1, out_path);
-	if (rc && created)
-		unlink(out_path);
+	if (peer_gone)
+		*peer_gone = w.peer_gone;
 	free(block);
 	free(sorted);
+	return rc;
+}
+
+pg_code pg_oci_assemble(const char *out_path, const char *manifest, size_t manifest_len, const pg_oci_entry *entries,
+                        size_t n, pg_error *err)
+{
+	int fd = open(out_path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	pg_code rc;
+
+	if (fd < 0)
+		return pg_err_errno(err, errno, 1, out_path);
+	rc = pg_oci_assemble_to(fd_out, &fd, 0, out_path, manifest, manifest_len, entries, n, NULL, NULL, NULL, err);
+	/* no fsync: the reassembled pack is scratch; what must survive a crash
+	 * is the registry's blob store, which the import syncs itself */
+	if (close(fd) != 0 && !rc)
+		rc = pg_err_errno(err, errno, 1, out_path);
+	if (rc)
+		unlink(out_path);
 	return rc;
 }

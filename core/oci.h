@@ -237,7 +237,7 @@ void pg_oci_referrers_tag(const char *digest, char tag[PG_OCI_DIGEST_SIZE]);
 /* --------------------------------------------------------- reassembly */
 
 /* One member of a pack to write: its archive path and either a file to
- * copy (src) or bytes in memory (data, len). */
+ * copy (src), bytes in memory (data), or neither (a fill callback's). */
 typedef struct pg_oci_entry {
 	const char *path;
 	const char *src;     /* NULL: data */
@@ -255,5 +255,31 @@ typedef struct pg_oci_entry {
  * On failure out_path is removed.  Codes: io.*. */
 pg_code pg_oci_assemble(const char *out_path, const char *manifest, size_t manifest_len,
                         const pg_oci_entry *entries, size_t n, pg_error *err);
+
+/* The sink of one member's bytes while pg_oci_assemble_fd writes it. */
+typedef struct pg_oci_writer pg_oci_writer;
+
+/* Appends n bytes of the member being written; more than its listed size
+ * is mpk.digest.mismatch, a failed write io.write. */
+pg_code pg_oci_writer_put(pg_oci_writer *w, const void *buf, size_t n, pg_error *err);
+
+/* Gives the bytes of entry e (one with neither src nor data) to w, all of
+ * them: pg_oci_assemble_fd reports a short fill as mpk.digest.mismatch. */
+typedef pg_code (*pg_oci_fill_fn)(void *ctx, const pg_oci_entry *e, pg_oci_writer *w, pg_error *err);
+
+/* Where pg_oci_assemble_to puts the archive: all n bytes, returning 0 or
+ * an errno value (EPIPE: whoever reads the output has stopped). */
+typedef int (*pg_oci_out_fn)(void *ctx, const void *buf, size_t n);
+
+/* The archive of pg_oci_assemble, given to out as it is made, so that a
+ * reader at the other end can load it while it streams; label names the
+ * output in messages.  unblocked: every write is passed on at once (for an
+ * out that copies anyway), else in 1 MiB blocks.  Entries with neither src
+ * nor data are filled by fill(ctx, ...).  When out fails with EPIPE,
+ * *peer_gone (if given) is set: the reader's own error then says why.
+ * Codes: io.*, mpk.digest.mismatch, and those of fill. */
+pg_code pg_oci_assemble_to(pg_oci_out_fn out, void *out_ctx, int unblocked, const char *label, const char *manifest,
+                           size_t manifest_len, const pg_oci_entry *entries, size_t n, pg_oci_fill_fn fill, void *ctx,
+                           int *peer_gone, pg_error *err);
 
 #endif

@@ -27,6 +27,8 @@
 struct source {
 	int fd;
 	FILE *fp;
+	pg_pack_read_fn fn;   /* else fd or fp */
+	void *fn_ctx;
 	unsigned char *block;
 	uint64_t done;
 	uint64_t total;       /* file size when known, else 0 */
@@ -59,6 +61,19 @@ static la_ssize_t source_read(struct archive *a, void *ctx, const void **out)
 	struct source *s = ctx;
 	ssize_t n;
 
+	if (s->fn) {
+		const void *p = NULL;
+		n = s->fn(s->fn_ctx, &p);
+		if (n < 0) {
+			s->io_errno = errno ? errno : EIO;
+			archive_set_error(a, s->io_errno, "read error");
+			return -1;
+		}
+		if (account(a, s, (uint64_t)n))
+			return -1;
+		*out = p;
+		return n;
+	}
 	if (s->fp) {
 		size_t got = fread(s->block, 1, READ_BLOCK, s->fp);
 		if (got == 0 && ferror(s->fp)) {
@@ -90,7 +105,7 @@ static la_int64_t source_skip(struct archive *a, void *ctx, la_int64_t request)
 	struct source *s = ctx;
 	off_t cur, end;
 
-	if (s->fp || request <= 0)
+	if (s->fp || s->fn || request <= 0)
 		return 0;
 	cur = lseek(s->fd, 0, SEEK_CUR);
 	if (cur < 0)
@@ -215,7 +230,14 @@ struct extract {
 	size_t nmade;
 	size_t capmade;
 	int fd;           /* member being written, or -1 */
+	uint64_t written; /* bytes of it written */
+	uint64_t flushed; /* bytes of it whose writeback was started */
 };
+
+/* Writeback of an extracted member starts every this many bytes: whoever
+ * extracts (an import) syncs each member before using it, and data already
+ * on its way to the disk leaves that sync little to wait for. */
+#define WRITEBACK_STEP ((uint64_t)8 * 1024 * 1024)
 
 static int extract_note(struct extract *x, const char *path)
 {
@@ -258,6 +280,7 @@ static int extract_open(struct extract *x, const char *path)
 		*slash = '/';
 	}
 	x->fd = openat(x->dirfd, path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	x->written = x->flushed = 0;
 	if (x->fd < 0) {
 		rc = errno;
 		goto out;
@@ -282,7 +305,15 @@ static int extract_write(struct extract *x, const void *p, size_t n)
 		}
 		c += w;
 		n -= (size_t)w;
+		x->written += (uint64_t)w;
 	}
+#ifdef SYNC_FILE_RANGE_WRITE
+	if (x->written - x->flushed >= WRITEBACK_STEP) {
+		/* only a hint: a failure shows in the sync that follows */
+		(void)sync_file_range(x->fd, (off_t)x->flushed, (off_t)(x->written - x->flushed), SYNC_FILE_RANGE_WRITE);
+		x->flushed = x->written;
+	}
+#endif
 	return 0;
 }
 
@@ -1068,5 +1099,16 @@ pg_code pg_pack_load_fp(FILE *fp, const pg_pack_opts *opts, pg_pack **out, pg_er
 	memset(&src, 0, sizeof src);
 	src.fd = -1;
 	src.fp = fp;
+	return load_source(&src, opts, out, err);
+}
+
+pg_code pg_pack_load_stream(pg_pack_read_fn fn, void *ctx, const pg_pack_opts *opts, pg_pack **out, pg_error *err)
+{
+	struct source src;
+
+	memset(&src, 0, sizeof src);
+	src.fd = -1;
+	src.fn = fn;
+	src.fn_ctx = ctx;
 	return load_source(&src, opts, out, err);
 }

@@ -23,6 +23,7 @@
 
 #include <stdint.h>
 #include <stdio.h>
+#include <sys/types.h>
 #include <cjson/cJSON.h>
 #include "pg.h"
 #include "digest.h"
@@ -90,6 +91,14 @@ pg_code pg_pack_load(const char *path, const pg_pack_opts *opts, pg_pack **out, 
 /* Same over an open stream positioned at the start of the pack (fuzzing,
  * stdin).  The stream is not closed. */
 pg_code pg_pack_load_fp(FILE *fp, const pg_pack_opts *opts, pg_pack **out, pg_error *err);
+
+/* A source of pack bytes: points *buf at the next ones (the source keeps
+ * them, valid until its next call) and returns their count, 0 at the end,
+ * -1 with errno set on failure. */
+typedef ssize_t (*pg_pack_read_fn)(void *ctx, const void **buf);
+
+/* Same over bytes that fn gives (a pull streaming from the network). */
+pg_code pg_pack_load_stream(pg_pack_read_fn fn, void *ctx, const pg_pack_opts *opts, pg_pack **out, pg_error *err);
 
 /* Frees a pack and everything it owns; NULL is fine. */
 void pg_pack_free(pg_pack *p);

@@ -1416,7 +1416,7 @@ static pg_code make_scratch(pg_reg *reg, pg_reg_staged *st, pg_error *err)
 	return pg_err(err, PG_IO_WRITE, _("%s/tmp: cannot make a scratch directory"), reg->dir);
 }
 
-pg_code pg_reg_stage(pg_reg *reg, const char *pack_path, const pg_pack_opts *opts,
+static pg_code stage(pg_reg *reg, const char *pack_path, pg_pack_read_fn fn, void *ctx, const pg_pack_opts *opts,
                      pg_reg_staged **out, pg_error *err)
 {
 	pg_error local_err_;
@@ -1446,7 +1446,7 @@ pg_code pg_reg_stage(pg_reg *reg, const char *pack_path, const pg_pack_opts *opt
 	}
 	o.mode = PG_PACK_VERIFY;
 	o.extract_dir = dir;
-	rc = pg_pack_load(pack_path, &o, &st->pack, err);
+	rc = fn ? pg_pack_load_stream(fn, ctx, &o, &st->pack, err) : pg_pack_load(pack_path, &o, &st->pack, err);
 	if (rc)
 		goto out;
 	*out = st;
@@ -1455,6 +1455,18 @@ out:
 	free(dir);
 	pg_reg_staged_free(st);
 	return rc;
+}
+
+pg_code pg_reg_stage(pg_reg *reg, const char *pack_path, const pg_pack_opts *opts, pg_reg_staged **out,
+                     pg_error *err)
+{
+	return stage(reg, pack_path, NULL, NULL, opts, out, err);
+}
+
+pg_code pg_reg_stage_stream(pg_reg *reg, pg_pack_read_fn fn, void *ctx, const pg_pack_opts *opts,
+                            pg_reg_staged **out, pg_error *err)
+{
+	return stage(reg, NULL, fn, ctx, opts, out, err);
 }
 
 /* The text of the pack that free-text search looks at. */

@@ -103,6 +103,13 @@ typedef struct pg_reg_staged pg_reg_staged;
 pg_code pg_reg_stage(pg_reg *reg, const char *pack_path, const pg_pack_opts *opts,
                      pg_reg_staged **out, pg_error *err);
 
+/* pg_reg_stage over the bytes fn gives (pg_pack_load_stream; a pull reads
+ * a pack as it downloads).  Touches nothing of reg but its tmp directory,
+ * so it may run in a thread of its own while the thread that opened reg
+ * feeds the stream. */
+pg_code pg_reg_stage_stream(pg_reg *reg, pg_pack_read_fn fn, void *ctx, const pg_pack_opts *opts,
+                            pg_reg_staged **out, pg_error *err);
+
 /* The loaded pack of a staged import (manifest, files, documents,
  * signatures); borrowed, valid until the staged import is consumed. */
 const pg_pack *pg_reg_staged_pack(const pg_reg_staged *st);

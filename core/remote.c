@@ -8,17 +8,15 @@
  * decoded with libgpg-error's gpgrt_b64dec_*, which GPGME links. */
 #include "remote.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <sys/wait.h>
@@ -30,6 +28,7 @@
 
 #include "buf.h"
 #include "canon.h"
+#include "chan.h"
 #include "digest.h"
 #include "escape.h"
 #include "json.h"
@@ -49,6 +48,7 @@
 #define SIG_LAYERS_MAX 256                      /* publisher signatures per pack */
 #define REFTAG_ROUNDS 5                         /* referrers tag read-modify-write rounds */
 #define PROGRESS_STEP ((uint64_t)1024 * 1024)
+#define DOWNLOAD_BUFFER (512L * 1024)           /* curl's receive buffer for blobs */
 
 struct pg_remote {
 	CURL *h;
@@ -819,12 +819,16 @@ struct req {
 	pg_buf body;
 	int keep_body;            /* an overflow of body.max is an error */
 	int body_over;
-	/* download sink */
-	int sink_fd;
-	pg_sha256 sink_sha;
-	int sink_sha_on;
+	/* download sink: a member being streamed (else the body) */
+	pg_oci_writer *sink_w;
+	pg_error sink_err;        /* why sink_w refused bytes */
+	pg_code sink_rc;
+	int sink_badrange;        /* a 206 that does not start where we asked */
+	uint64_t resume;          /* Range start of this attempt (sink_w only) */
+	uint64_t resp_pos;        /* offset in the blob of the next byte received */
+	int resp_started;
 	uint64_t sink_max, sink_got, sink_next;
-	int sink_over, sink_errno;
+	int sink_over;
 	/* control */
 	int follow;               /* follow redirects (GET, HEAD) */
 	int retry;                /* retry broken connections and 408/429/5xx here */
@@ -845,7 +849,6 @@ static void req_init(struct req *q, pg_remote *r, const char *method, size_t bod
 	q->r = r;
 	q->method = method;
 	q->fd = -1;
-	q->sink_fd = -1;
 	pg_buf_init(&q->body, body_max);
 }
 
@@ -866,9 +869,6 @@ static void req_free(struct req *q)
 	req_clear_headers(q);
 	free(q->url);
 	q->url = NULL;
-	if (q->sink_sha_on)
-		pg_sha256_abort(&q->sink_sha);
-	q->sink_sha_on = 0;
 	pg_buf_free(&q->body);
 }
 
@@ -928,6 +928,56 @@ static int seek_cb(void *ctx, curl_off_t offset, int origin)
 	return CURL_SEEKFUNC_OK;
 }
 
+static char *header_dup(CURL *h, const char *name);
+
+/* The body of a blob being streamed into a pack: an attempt after a broken
+ * one asked for the rest with Range; a 206 must start there, a 200 starts
+ * at 0 and what was passed on already is skipped. */
+static size_t stream_cb(struct req *q, char *p, size_t len, long code)
+{
+	size_t all = len;
+
+	if (!q->resp_started) {
+		q->resp_started = 1;
+		q->resp_pos = 0;
+		if (code == 206) {
+			char *cr = header_dup(q->r->h, "Content-Range");
+			unsigned long long from;
+			int ok = cr && sscanf(cr, "bytes %llu-", &from) == 1 && from == q->resume;
+			free(cr);
+			if (!ok) {
+				q->sink_badrange = 1;
+				return 0;
+			}
+			q->resp_pos = q->resume;
+		}
+	}
+	if (q->resp_pos < q->sink_got) {
+		uint64_t skip = q->sink_got - q->resp_pos;
+		if (skip > len)
+			skip = len;
+		p += skip;
+		len -= (size_t)skip;
+		q->resp_pos += skip;
+	}
+	if (!len)
+		return all;
+	if (len > q->sink_max - q->sink_got) {
+		q->sink_over = 1;
+		return 0;
+	}
+	q->sink_rc = pg_oci_writer_put(q->sink_w, p, len, &q->sink_err);
+	if (q->sink_rc)
+		return 0;
+	q->sink_got += len;
+	q->resp_pos += len;
+	if (q->r->o.progress && q->sink_got >= q->sink_next) {
+		q->sink_next = q->sink_got + PROGRESS_STEP;
+		emit(q->r, PG_REMOTE_EV_BLOB_BYTES, q->repo, q->digest, q->member, q->sink_got, q->sink_max, NULL);
+	}
+	return all;
+}
+
 static size_t write_cb(char *p, size_t size, size_t nmemb, void *ctx)
 {
 	struct req *q = ctx;
@@ -935,30 +985,8 @@ static size_t write_cb(char *p, size_t size, size_t nmemb, void *ctx)
 	long code = 0;
 
 	curl_easy_getinfo(q->r->h, CURLINFO_RESPONSE_CODE, &code);
-	if (q->sink_fd >= 0 && code >= 200 && code < 300) {
-		size_t done = 0;
-		if (q->sink_got + len > q->sink_max) {
-			q->sink_over = 1;
-			return 0;
-		}
-		while (done < len) {
-			ssize_t w = write(q->sink_fd, p + done, len - done);
-			if (w < 0) {
-				if (errno == EINTR)
-					continue;
-				q->sink_errno = errno;
-				return 0;
-			}
-			done += (size_t)w;
-		}
-		pg_sha256_update(&q->sink_sha, p, len);
-		q->sink_got += len;
-		if (q->r->o.progress && q->sink_got >= q->sink_next) {
-			q->sink_next = q->sink_got + PROGRESS_STEP;
-			emit(q->r, PG_REMOTE_EV_BLOB_BYTES, q->repo, q->digest, q->member, q->sink_got, q->sink_max, NULL);
-		}
-		return len;
-	}
+	if (q->sink_w && code >= 200 && code < 300)
+		return stream_cb(q, p, len, code);
 	if (q->body_over)
 		return q->keep_body ? 0 : len;
 	if (pg_buf_add(&q->body, p, len) != 0) {
@@ -1109,6 +1137,8 @@ static pg_code setup(struct req *q, struct curl_slist **hdrs, pg_error *err)
 	curl_easy_setopt(h, CURLOPT_USERAGENT, "packgate/" PACKAGE_VERSION);
 	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, write_cb);
 	curl_easy_setopt(h, CURLOPT_WRITEDATA, q);
+	if (q->sink_w)
+		curl_easy_setopt(h, CURLOPT_BUFFERSIZE, DOWNLOAD_BUFFER); /* fewer, larger reads */
 
 	if (strcmp(q->method, "HEAD") == 0) {
 		curl_easy_setopt(h, CURLOPT_NOBODY, 1L);
@@ -1148,6 +1178,12 @@ static pg_code setup(struct req *q, struct curl_slist **hdrs, pg_error *err)
 			goto nomem;
 		l = t;
 	}
+	if (q->sink_w && q->resume) {
+		snprintf(line, sizeof line, "Range: bytes=%llu-", (unsigned long long)q->resume);
+		if (!(t = curl_slist_append(l, line)))
+			goto nomem;
+		l = t;
+	}
 	if (ours && r->token) {
 		char *a = NULL;
 		if (asprintf(&a, "Authorization: Bearer %s", r->token) < 0)
@@ -1176,27 +1212,16 @@ nomem:
 }
 
 /* Resets what one attempt produces. */
-static pg_code attempt_reset(struct req *q, pg_error *err)
+static void attempt_reset(struct req *q)
 {
 	pg_buf_reset(&q->body);
 	q->body_over = 0;
 	q->sent = 0;
 	q->read_errno = q->read_short = 0;
 	q->status = 0;
-	if (q->sink_fd >= 0) {
-		if (q->sink_sha_on)
-			pg_sha256_abort(&q->sink_sha);
-		q->sink_sha_on = 0;
-		if (ftruncate(q->sink_fd, 0) != 0 || lseek(q->sink_fd, 0, SEEK_SET) != 0)
-			return pg_err_errno(err, errno, 1, "download");
-		if (pg_sha256_begin(&q->sink_sha, err))
-			return err->code;
-		q->sink_sha_on = 1;
-		q->sink_got = 0;
-		q->sink_next = PROGRESS_STEP;
-		q->sink_over = q->sink_errno = 0;
-	}
-	return PG_OK;
+	/* a streamed member cannot be taken back: ask for the rest */
+	q->resume = q->sink_got;
+	q->resp_started = 0;
 }
 
 static pg_code authenticate(pg_remote *r, const char *challenge, int *changed, pg_error *err);
@@ -1215,9 +1240,8 @@ static pg_code perform(struct req *q, pg_error *err)
 		CURLcode cc;
 
 		q->retryable = 0;
-		rc = attempt_reset(q, err);
-		if (!rc)
-			rc = setup(q, &hdrs, err);
+		attempt_reset(q);
+		rc = setup(q, &hdrs, err);
 		if (rc)
 			return rc;
 		cc = curl_easy_perform(r->h);
@@ -1233,11 +1257,16 @@ static pg_code perform(struct req *q, pg_error *err)
 			if (q->read_short)
 				return pg_err(err, PG_IO_READ, _("%s: the local blob is shorter than its size"),
 				              q->member ? q->member : q->digest);
+			if (q->sink_rc) {
+				*err = q->sink_err;
+				return q->sink_rc;
+			}
+			if (q->sink_badrange)
+				return pg_err(err, PG_REMOTE_PROTOCOL, _("%s: the registry answered a Range request with other bytes"),
+				              q->url);
 			if (q->sink_over)
 				return pg_err(err, PG_DIGEST_MISMATCH, _("%s: the registry sent more bytes than the %llu of %s"),
 				              q->member ? q->member : q->digest, (unsigned long long)q->sink_max, q->digest);
-			if (q->sink_errno)
-				return pg_err_errno(err, q->sink_errno, 1, q->member ? q->member : "download");
 			if (q->body_over)
 				return pg_err(err, PG_REMOTE_PROTOCOL, _("%s %s: the answer is over %zu bytes"), q->method, q->url,
 				              q->body.max);
@@ -1885,14 +1914,14 @@ static pg_code blob_get(pg_remote *r, struct req *q, const char *repo, const cha
 	rc = perform(q, err);
 	if (rc)
 		return rc;
-	if (q->status != 200)
+	if (q->status != 200 && !(q->status == 206 && q->sink_w && q->resume))
 		return http_fail(q, member ? member : digest, err);
-	if (q->sink_fd >= 0) {
-		pg_sha256_end(&q->sink_sha, hex);
-		q->sink_sha_on = 0;
-		if (q->sink_got != size || strcmp(hex, digest + 7) != 0)
-			return pg_err(err, PG_DIGEST_MISMATCH, _("%s: the registry's bytes do not match %s"),
-			              member ? member : digest, digest);
+	if (q->sink_w) {
+		/* the digest is the member's SHA-256, which the loader reading
+		 * the stream checks */
+		if (q->sink_got != size)
+			return pg_err(err, PG_DIGEST_MISMATCH, _("%s: the registry sent %llu of the %llu bytes of %s"),
+			              member ? member : digest, (unsigned long long)q->sink_got, (unsigned long long)size, digest);
 	} else {
 		if (q->body_over || q->body.len != size)
 			return pg_err(err, PG_DIGEST_MISMATCH, _("%s: the registry's bytes do not match %s"),
@@ -1904,34 +1933,6 @@ static pg_code blob_get(pg_remote *r, struct req *q, const char *repo, const cha
 	}
 	emit(r, PG_REMOTE_EV_BLOB_DONE, repo, digest, member, size, size, NULL);
 	return PG_OK;
-}
-
-pg_code pg_remote_blob_get_file(pg_remote *r, const char *repo, const char *digest, uint64_t size, const char *path,
-                                const char *member, pg_error *err)
-{
-	struct req q;
-	pg_code rc;
-
-	if (!is_digest(digest))
-		return pg_err(err, PG_REMOTE_PROTOCOL, _("%s: not a sha256 digest"), digest);
-	req_init(&q, r, "GET", ERROR_BODY_MAX);
-	q.sink_fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-	if (q.sink_fd < 0) {
-		rc = pg_err_errno(err, errno, 1, path);
-		req_free(&q);
-		return rc;
-	}
-	q.sink_max = size;
-	rc = blob_get(r, &q, repo, digest, size, member, err);
-	/* no fsync: a pulled layer is scratch until the import moves it into
-	 * the blob store, which syncs what it keeps */
-	if (close(q.sink_fd) != 0 && !rc)
-		rc = pg_err_errno(err, errno, 1, path);
-	q.sink_fd = -1;
-	if (rc)
-		unlink(path);
-	req_free(&q);
-	return rc;
 }
 
 pg_code pg_remote_blob_get_mem(pg_remote *r, const char *repo, const char *digest, uint64_t size, uint64_t max,
@@ -1954,6 +1955,25 @@ pg_code pg_remote_blob_get_mem(pg_remote *r, const char *repo, const char *diges
 		if (!*out)
 			rc = oom(err);
 	}
+	req_free(&q);
+	return rc;
+}
+
+/* GET of a blob straight into the member w is writing (a pull streams a
+ * pack into the loader); a broken connection resumes with Range. */
+static pg_code blob_stream(pg_remote *r, const char *repo, const char *digest, uint64_t size, pg_oci_writer *w,
+                           const char *member, pg_error *err)
+{
+	struct req q;
+	pg_code rc;
+
+	if (!is_digest(digest))
+		return pg_err(err, PG_REMOTE_PROTOCOL, _("%s: not a sha256 digest"), digest);
+	req_init(&q, r, "GET", ERROR_BODY_MAX);
+	q.sink_w = w;
+	q.sink_max = size;
+	q.sink_next = PROGRESS_STEP;
+	rc = blob_get(r, &q, repo, digest, size, member, err);
 	req_free(&q);
 	return rc;
 }
@@ -2842,82 +2862,11 @@ out:
 
 /* ------------------------------------------------------------ pull */
 
-static int rm_entry(const char *p, const struct stat *sb, int flag, struct FTW *f)
-{
-	(void)sb;
-	(void)flag;
-	(void)f;
-	return remove(p);
-}
-
-static void rm_tree_path(const char *path)
-{
-	nftw(path, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
-}
-
-/* Removes pull-* scratch directories whose pull is gone (a pull holds an
- * exclusive flock on its directory while it runs). */
-static void sweep_pulls(const char *tmpdir)
-{
-	DIR *d = opendir(tmpdir);
-	struct dirent *de;
-
-	if (!d)
-		return;
-	while ((de = readdir(d))) {
-		char *p = NULL;
-		int fd;
-		if (strncmp(de->d_name, "pull-", 5) != 0 || asprintf(&p, "%s/%s", tmpdir, de->d_name) < 0)
-			continue;
-		fd = open(p, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-		if (fd >= 0) {
-			if (flock(fd, LOCK_EX | LOCK_NB) == 0)
-				rm_tree_path(p);
-			close(fd);
-		}
-		free(p);
-	}
-	closedir(d);
-}
-
-/* A fresh private directory REGDIR/tmp/pull-XXXXXX, locked while *lockfd
- * stays open. */
-static pg_code make_pull_dir(pg_reg *reg, char **dir, int *lockfd, pg_error *err)
-{
-	char *tmp = NULL, *p = NULL;
-
-	*dir = NULL;
-	*lockfd = -1;
-	if (asprintf(&tmp, "%s/tmp", pg_reg_dir(reg)) < 0)
-		return oom(err);
-	sweep_pulls(tmp);
-	if (asprintf(&p, "%s/pull-XXXXXX", tmp) < 0) {
-		free(tmp);
-		return oom(err);
-	}
-	free(tmp);
-	if (!mkdtemp(p)) {
-		pg_code rc = pg_err_errno(err, errno, 1, p);
-		free(p);
-		return rc;
-	}
-	*lockfd = open(p, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (*lockfd < 0 || flock(*lockfd, LOCK_EX) != 0) {
-		pg_code rc = pg_err_errno(err, errno, 1, p);
-		if (*lockfd >= 0)
-			close(*lockfd);
-		*lockfd = -1;
-		rm_tree_path(p);
-		free(p);
-		return rc;
-	}
-	*dir = p;
-	return PG_OK;
-}
-
 struct pulled {
 	char *tag;
-	char *path;                      /* the reassembled pack */
+	pg_oci_image *img;               /* the mapping, checked against the registry */
+	char **sigdata;                  /* the signature layers' bytes */
+	size_t nsigs;
 	char id[PG_ID_LEN];
 	char **parents;
 	size_t nparents;
@@ -2931,27 +2880,29 @@ static void pulled_free(struct pulled *v, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
 		free(v[i].tag);
-		free(v[i].path);
+		pg_oci_image_free(v[i].img);
+		pg_remote_strings_free(v[i].sigdata, v[i].nsigs);
 		pg_remote_strings_free(v[i].parents, v[i].nparents);
 	}
 	free(v);
 }
 
-/* Fetches the pack under one tag into dir and reassembles it. */
-static pg_code fetch_pack(pg_remote *r, const char *repo, const char *name, struct pulled *p, const char *dir,
-                          size_t idx, const pg_limits *lim, pg_error *err)
+/* Fetches what the registry holds under one tag but the member files: its
+ * manifest, the pack manifest and the signatures, and checks that they are
+ * the canonical mapping of a pack within the limits. */
+static pg_code fetch_head(pg_remote *r, const char *repo, const char *name, struct pulled *p, const pg_limits *lim,
+                          pg_error *err)
 {
 	char *body = NULL, dg[PG_OCI_DIGEST_SIZE], ldg[PG_OCI_DIGEST_SIZE], tag[PG_OCI_TAG_MAX + 1];
-	size_t len = 0, nsigs = 0, nent = 0;
+	size_t len = 0, nsigs = 0;
 	int found = 0;
 	uint64_t lsize = 0, total = 0, nfiles = 0;
 	cJSON *doc = NULL, *pm = NULL;
 	const cJSON *ml, *l, *par;
 	char *pack_manifest = NULL;
 	pg_oci_sigin *sigs = NULL;
-	char **sigdata = NULL, **srcs = NULL;
+	char **sigdata = NULL;
 	pg_oci_image *img = NULL;
-	pg_oci_entry *ents = NULL;
 	pg_code rc;
 
 	rc = pg_remote_manifest_get(r, repo, p->tag, PG_OCI_MT_MANIFEST, &body, &len, dg, NULL, &found, err);
@@ -2985,9 +2936,7 @@ static pg_code fetch_pack(pg_remote *r, const char *repo, const char *name, stru
 		size_t nl = (size_t)cJSON_GetArraySize(pg_json_get(doc, "layers"));
 		sigs = calloc(nl + 1, sizeof *sigs);
 		sigdata = calloc(nl + 1, sizeof *sigdata);
-		ents = calloc(nl + 1, sizeof *ents);
-		srcs = calloc(nl + 1, sizeof *srcs);
-		if (!sigs || !sigdata || !ents || !srcs) {
+		if (!sigs || !sigdata) {
 			rc = oom(err);
 			goto out;
 		}
@@ -3070,42 +3019,6 @@ static pg_code fetch_pack(pg_remote *r, const char *repo, const char *name, stru
 		goto out;
 	}
 
-	/* the member files, digest-checked while they stream in */
-	for (size_t i = 0; i < img->nlayers; i++) {
-		const pg_oci_layer *ly = &img->layers[i];
-		struct stat st;
-
-		if (ly->kind == PG_OCI_LAYER_MANIFEST)
-			continue;
-		ents[nent].path = ly->path;
-		ents[nent].size = ly->size;
-		if (ly->kind == PG_OCI_LAYER_SIG) {
-			ents[nent++].data = sigs[ly->sig].data;
-			continue;
-		}
-		if (asprintf(&srcs[nent], "%s/%s", dir, ly->digest + 7) < 0) {
-			srcs[nent] = NULL;
-			rc = oom(err);
-			goto out;
-		}
-		ents[nent].src = srcs[nent];
-		nent++;
-		if (stat(srcs[nent - 1], &st) == 0)
-			continue; /* the same content in another layer or tag: fetched already */
-		rc = pg_remote_blob_get_file(r, repo, ly->digest, ly->size, srcs[nent - 1], ly->path, err);
-		if (rc) {
-			pg_error_path(err, "%s", ly->path);
-			goto out;
-		}
-	}
-	if (asprintf(&p->path, "%s/pack-%zu.mpk", dir, idx) < 0) {
-		p->path = NULL;
-		rc = oom(err);
-		goto out;
-	}
-	rc = pg_oci_assemble(p->path, img->pack_manifest, img->pack_manifest_len, ents, nent, err);
-	if (rc)
-		goto out;
 	snprintf(p->id, sizeof p->id, "%s", img->id);
 	snprintf(p->digest, sizeof p->digest, "%s", img->digest);
 	p->size = img->manifest_len;
@@ -3117,23 +3030,147 @@ static pg_code fetch_pack(pg_remote *r, const char *repo, const char *name, stru
 			if (p->parents && (p->parents[p->nparents] = strdup(pg_json_str(e))))
 				p->nparents++;
 	}
+	p->img = img;
+	img = NULL;
+	p->sigdata = sigdata;
+	p->nsigs = nsigs;
+	sigdata = NULL;
+	nsigs = 0;
 	p->fetched = 1;
 out:
 	cJSON_Delete(pm);
 	pg_oci_image_free(img);
-	if (sigdata)
-		for (size_t i = 0; i < nsigs; i++)
-			free(sigdata[i]);
-	free(sigdata);
-	if (srcs)
-		for (size_t i = 0; i < nent; i++)
-			free(srcs[i]);
-	free(srcs);
-	free(ents);
+	pg_remote_strings_free(sigdata, nsigs);
 	free(sigs);
 	free(pack_manifest);
 	cJSON_Delete(doc);
 	free(body);
+	return rc;
+}
+
+/* A pull's channel: a few megabytes between the download and the loader. */
+#define CHAN_SLOT ((size_t)1024 * 1024)
+#define CHAN_SLOTS 4
+
+/* The loader's side of a streamed pull, in a thread of its own. */
+struct stager {
+	pg_reg *reg;
+	pg_chan *chan;
+	const pg_pack_opts *opts;
+	pg_reg_staged *st;
+	pg_code rc;
+	pg_error err;
+};
+
+static ssize_t chan_source(void *ctx, const void **buf)
+{
+	return (ssize_t)pg_chan_read(ctx, buf);
+}
+
+static void *stager_main(void *arg)
+{
+	struct stager *sg = arg;
+
+	sg->rc = pg_reg_stage_stream(sg->reg, chan_source, sg->chan, sg->opts, &sg->st, &sg->err);
+	/* tells the writer, should it still be writing, to stop */
+	pg_chan_close_read(sg->chan);
+	return NULL;
+}
+
+static int chan_out(void *ctx, const void *buf, size_t n)
+{
+	return pg_chan_write(ctx, buf, n);
+}
+
+struct filler {
+	pg_remote *r;
+	const char *repo;
+	const pg_oci_entry *ents;
+	const char **digests; /* the layer of each entry */
+};
+
+static pg_code fill_layer(void *ctx, const pg_oci_entry *e, pg_oci_writer *w, pg_error *err)
+{
+	struct filler *f = ctx;
+	pg_code rc = blob_stream(f->r, f->repo, f->digests[e - f->ents], e->size, w, e->path, err);
+
+	if (rc && !err->path[0])
+		pg_error_path(err, "%s", e->path);
+	return rc;
+}
+
+/* Streams the pack of p from the registry into the loader and imports it
+ * as `packgate import` would: the archive the layers make (the layout of
+ * `packgate build`) goes into a channel as the blobs arrive, and the loader
+ * reads the other end in a second thread, so every byte is received once,
+ * hashed once (the loader checks each member against the manifest, and a
+ * file layer's digest is that member's SHA-256) and written once (into the
+ * scratch directory the import moves into the blob store). */
+static pg_code stream_import(pg_remote *r, pg_review *rv, const char *repo, const struct pulled *p,
+                             const pg_pack_opts *opts, pg_reg_imported *imp, pg_error *err)
+{
+	const pg_oci_image *img = p->img;
+	pg_oci_entry *ents = calloc(img->nlayers + 1, sizeof *ents);
+	const char **digests = calloc(img->nlayers + 1, sizeof *digests);
+	struct stager sg;
+	struct filler f;
+	pthread_t t;
+	size_t n = 0;
+	int gone = 0, e;
+	pg_error we;
+	pg_code rc = PG_OK, wrc;
+
+	memset(&sg, 0, sizeof sg);
+	pg_error_clear(&we);
+	pg_error_clear(&sg.err);
+	sg.chan = pg_chan_new(CHAN_SLOT, CHAN_SLOTS);
+	if (!ents || !digests || !sg.chan) {
+		rc = oom(err);
+		goto out;
+	}
+	for (size_t i = 0; i < img->nlayers; i++) {
+		const pg_oci_layer *ly = &img->layers[i];
+		if (ly->kind == PG_OCI_LAYER_MANIFEST)
+			continue;
+		ents[n].path = ly->path;
+		ents[n].size = ly->size;
+		if (ly->kind == PG_OCI_LAYER_SIG)
+			ents[n].data = p->sigdata[ly->sig];
+		digests[n++] = ly->digest;
+	}
+	sg.reg = rv->reg;
+	sg.opts = opts;
+	if ((e = pthread_create(&t, NULL, stager_main, &sg)) != 0) {
+		rc = pg_err_errno(err, e, 1, "pthread_create");
+		goto out;
+	}
+	f.r = r;
+	f.repo = repo;
+	f.ents = ents;
+	f.digests = digests;
+	wrc = pg_oci_assemble_to(chan_out, sg.chan, 1, repo, img->pack_manifest, img->pack_manifest_len, ents, n,
+	                         fill_layer, &f, &gone, &we);
+	/* the end of the stream: a truncated archive to the loader if wrc */
+	pg_chan_close_write(sg.chan);
+	pthread_join(t, NULL);
+	if (wrc && !gone) {
+		/* the download failed first; the loader only saw the end */
+		*err = we;
+		rc = wrc;
+	} else if (sg.rc) {
+		*err = sg.err;
+		rc = sg.rc;
+	} else {
+		/* the loader accepted a whole pack (what the writer may have
+		 * had left was the end-of-archive blocks) */
+		rc = pg_review_import_staged(rv->reg, rv->policy, rv->sig, sg.st, rv->now, imp, err);
+		sg.st = NULL;
+	}
+out:
+	pg_reg_staged_free(sg.st);
+	pg_chan_free(sg.chan);
+	free(digests);
+	free(ents);
 	return rc;
 }
 
@@ -3526,12 +3563,11 @@ static int version_tag(const char *t)
 pg_code pg_remote_pull(pg_remote *r, pg_review *rv, const char *name, const char *tag, pg_remote_result *res,
                        pg_error *err)
 {
-	char *repo = NULL, **tags = NULL, *dir = NULL;
+	char *repo = NULL, **tags = NULL;
 	size_t ntags = 0, npulled = 0, nitems = 0, nout = 0;
 	struct pulled *pulled = NULL;
 	struct sitem *items = NULL;
 	int64_t *outbox = NULL;
-	int lockfd = -1;
 	pg_pack_opts opts;
 	pg_code first = PG_OK, rc = PG_OK;
 	pg_error e;
@@ -3571,9 +3607,6 @@ pg_code pg_remote_pull(pg_remote *r, pg_review *rv, const char *name, const char
 	}
 	if (!ntags)
 		goto out;
-	rc = make_pull_dir(rv->reg, &dir, &lockfd, err);
-	if (rc)
-		goto out;
 	pulled = calloc(ntags, sizeof *pulled);
 	if (!pulled) {
 		rc = oom(err);
@@ -3597,7 +3630,7 @@ pg_code pg_remote_pull(pg_remote *r, pg_review *rv, const char *name, const char
 		p->res = res->npacks - 1;
 		snprintf(pr->tag, sizeof pr->tag, "%s", p->tag);
 		pg_error_clear(&e);
-		rc = fetch_pack(r, repo, name, p, dir, i, &opts.limits, &e);
+		rc = fetch_head(r, repo, name, p, &opts.limits, &e);
 		pr = &res->packs[p->res];
 		if (rc == PG_IO_MEMORY) {
 			*err = e;
@@ -3643,7 +3676,15 @@ pg_code pg_remote_pull(pg_remote *r, pg_review *rv, const char *name, const char
 			p->done = 1;
 			memset(&imp, 0, sizeof imp);
 			pg_error_clear(&e);
-			rc = pg_review_import(rv->reg, rv->policy, rv->sig, p->path, &opts, rv->now, &imp, &e);
+			if (pg_reg_state(rv->reg, p->id, &imp.state, &e) == PG_OK) {
+				/* here already, verified when it came: nothing to fetch */
+				p->imported = 1;
+				pr->status = PG_REMOTE_PRESENT;
+				pr->state = imp.state;
+				continue;
+			}
+			pg_error_clear(&e);
+			rc = stream_import(r, rv, repo, p, &opts, &imp, &e);
 			if (rc == PG_IO_MEMORY) {
 				*err = e;
 				goto out;
@@ -3724,12 +3765,6 @@ out:
 	pulled_free(pulled, npulled);
 	pg_remote_strings_free(tags, ntags);
 	free(outbox);
-	if (dir) {
-		rm_tree_path(dir);
-		free(dir);
-	}
-	if (lockfd >= 0)
-		close(lockfd);
 	free(repo);
 	return rc;
 }

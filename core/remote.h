@@ -140,13 +140,7 @@ pg_code pg_remote_blob_exists(pg_remote *r, const char *repo, const char *digest
 pg_code pg_remote_blob_put(pg_remote *r, const char *repo, const char *digest, uint64_t size, const char *path,
                            const char *data, const char *member, int *uploaded, pg_error *err);
 
-/* Downloads a blob into the file `path` (created 0600, must not exist),
- * hashing while streaming: more than `size` bytes, or bytes that do not
- * hash to digest, are mpk.digest.mismatch and the file is removed. */
-pg_code pg_remote_blob_get_file(pg_remote *r, const char *repo, const char *digest, uint64_t size,
-                                const char *path, const char *member, pg_error *err);
-
-/* Same into memory (size at most max, else remote.protocol): *out is a new
+/* Downloads a blob into memory (size at most max, else remote.protocol): *out is a new
  * NUL-terminated buffer of `size` bytes. */
 pg_code pg_remote_blob_get_mem(pg_remote *r, const char *repo, const char *digest, uint64_t size, uint64_t max,
                                char **out, pg_error *err);

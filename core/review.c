@@ -573,16 +573,22 @@ pg_code pg_review_import(pg_reg *reg, const pg_policy *pol, pg_sig *sig, const c
                          const pg_pack_opts *opts, time_t now, pg_reg_imported *res, pg_error *err)
 {
 	pg_reg_staged *st = NULL;
+	pg_code rc = pg_reg_stage(reg, path, opts, &st, err);
+
+	if (rc)
+		return rc;
+	return pg_review_import_staged(reg, pol, sig, st, now, res, err);
+}
+
+pg_code pg_review_import_staged(pg_reg *reg, const pg_policy *pol, pg_sig *sig, pg_reg_staged *st, time_t now,
+                                pg_reg_imported *res, pg_error *err)
+{
 	pg_policy_check checks[PG_POLICY_NCHECKS];
 	pg_reg_check rows[PG_POLICY_NCHECKS];
 	size_t nrows = 0;
-	const pg_pack *p;
-	pg_code rc;
+	const pg_pack *p = pg_reg_staged_pack(st);
+	pg_code rc = PG_OK;
 
-	rc = pg_reg_stage(reg, path, opts, &st, err);
-	if (rc)
-		return rc;
-	p = pg_reg_staged_pack(st);
 	if (sig && (p->nsigs || (pol && pol->npublishers))) {
 		pg_sig_result *results = NULL;
 		size_t ngood = 0;

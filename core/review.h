@@ -80,6 +80,11 @@ pg_code pg_review_transition(pg_review *rv, const char *pack_id, pg_state to, co
 pg_code pg_review_import(pg_reg *reg, const pg_policy *pol, pg_sig *sig, const char *path,
                          const pg_pack_opts *opts, time_t now, pg_reg_imported *res, pg_error *err);
 
+/* pg_review_import of a pack staged already (pg_reg_stage_fp, say): st is
+ * consumed whatever the outcome. */
+pg_code pg_review_import_staged(pg_reg *reg, const pg_policy *pol, pg_sig *sig, pg_reg_staged *st, time_t now,
+                                pg_reg_imported *res, pg_error *err);
+
 /* Checks audit entries' signatures the way `log`, `audit` and the TUI all
  * show them: each statement is parsed strictly and its signature verified
  * under the policy the statement names (taken from the registry; the

@@ -1,6 +1,7 @@
-/* check_pack.c — the pack loader against every case of tests/fixtures.c,
- * plus the promises of pack.h on good packs (files, id, documents,
- * signatures, extraction, progress). */
+/* check_pack.c — the pack loader against every case of tests/fixtures.c
+ * (from a file, and streamed through a pg_chan from another thread as a
+ * pull feeds it), plus the promises of pack.h on good packs (files, id,
+ * documents, signatures, extraction, progress). */
 #include "pg.h"
 
 #include <check.h>
@@ -8,6 +9,7 @@
 #include <ftw.h>
 #include <limits.h>
 #include <locale.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +17,7 @@
 #include <unistd.h>
 
 #include "canon.h"
+#include "chan.h"
 #include "digest.h"
 #include "fixtures.h"
 #include "pack.h"
@@ -148,6 +151,65 @@ static void check_outcome(const fx_case *c, const char *what, pg_code rc, int wa
 	}
 }
 
+/* A writer thread that feeds a file's bytes into a channel in uneven
+ * pieces (1, 2, 3 ... 4097 bytes, then again), as a download does. */
+struct feeder {
+	pg_chan *c;
+	const char *path;
+	int failed;
+};
+
+static void *feed(void *arg)
+{
+	struct feeder *f = arg;
+	FILE *fp = fopen(f->path, "rb");
+	unsigned char buf[4097];
+	size_t piece = 1, n;
+
+	if (!fp) {
+		f->failed = 1;
+		pg_chan_close_write(f->c);
+		return NULL;
+	}
+	while ((n = fread(buf, 1, piece, fp)) > 0) {
+		if (pg_chan_write(f->c, buf, n) != 0)
+			break; /* the loader stopped reading: fine */
+		piece = piece % sizeof buf + 1;
+	}
+	fclose(fp);
+	pg_chan_close_write(f->c);
+	return NULL;
+}
+
+static ssize_t chan_source(void *ctx, const void **buf)
+{
+	return (ssize_t)pg_chan_read(ctx, buf);
+}
+
+/* Loads path streamed through a small channel, extracting into xdir. */
+static pg_code load_streamed(const char *path, const fx_spec *s, const char *xdir, pg_pack **out, pg_error *err)
+{
+	struct feeder f = { pg_chan_new(1000, 3), path, 0 };
+	pg_pack_opts o;
+	pthread_t t;
+	pg_code rc;
+
+	ck_assert_ptr_nonnull(f.c);
+	pg_pack_opts_init(&o);
+	if (s->has_limits)
+		o.limits = s->limits;
+	o.extract_dir = xdir;
+	pg_error_clear(err);
+	*out = &sentinel;
+	ck_assert_int_eq(pthread_create(&t, NULL, feed, &f), 0);
+	rc = pg_pack_load_stream(chan_source, f.c, &o, out, err);
+	pg_chan_close_read(f.c);
+	pthread_join(t, NULL);
+	pg_chan_free(f.c);
+	ck_assert_int_eq(f.failed, 0);
+	return rc;
+}
+
 static void run_case(int i)
 {
 	const fx_case *c = &fx_cases[i];
@@ -179,6 +241,20 @@ static void run_case(int i)
 	if (rc != PG_OK)
 		ck_assert_msg(dir_count(t.xdir) == 0, "%s: %d entries left in extract_dir",
 			      c->name, dir_count(t.xdir));
+	pg_pack_free(p);
+
+	/* the same, streamed as a pull streams: the same code for the same
+	 * member, and nothing left behind */
+	empty_dir(t.xdir);
+	rc = load_streamed(t.pack, &s, t.xdir, &p, &err);
+	check_outcome(c, "streamed", rc, (int)c->code, p, &err);
+	if (rc != PG_OK) {
+		if (c->path)
+			ck_assert_msg(strcmp(err.path, c->path) == 0, "%s (streamed): err->path '%s', expected '%s'",
+			              c->name, err.path, c->path);
+		ck_assert_msg(dir_count(t.xdir) == 0, "%s (streamed): %d entries left in extract_dir", c->name,
+		              dir_count(t.xdir));
+	}
 	pg_pack_free(p);
 
 	/* inspect stops after the manifest */
