@@ -1,0 +1,415 @@
+/* faultproxy.c — an HTTP/1.1 proxy in front of a real registry server, for
+ * remote.test: it injects the faults and the protocol variants that
+ * Debian's docker-registry never shows on its own, and logs every request
+ * it sees so the test can assert what packgate sent.
+ *
+ *   faultproxy --listen PORT --backend PORT --state DIR [options]
+ *
+ *   --other PORT        a second listener: another origin (for redirects)
+ *   --cut-blob N        the first blob GET whose answer has more than N body
+ *                       bytes is cut (the connection closed) after N of them
+ *   --ignore-range      Range headers are dropped before forwarding, so the
+ *                       registry answers 200 with the whole blob
+ *   --throttle N        the first N requests are answered 429, Retry-After: 1
+ *   --bearer HEADER     the API needs "Authorization: Bearer tok-faultproxy";
+ *                       a 401 names the realm http://127.0.0.1:PORT/token,
+ *                       which gives that token to requests whose
+ *                       Authorization header is exactly HEADER (e.g.
+ *                       "Basic <base64 of user:pass>"), else 401
+ *   --redirect-blobs    blob GETs and HEADs are answered 307 with the same
+ *                       path on the --other origin
+ *
+ * Every request is forwarded on a fresh connection with "Connection: close"
+ * and the answer relayed verbatim; one request per client connection.  One
+ * line per request goes to DIR/log:
+ *   PORT METHOD TARGET auth=none|basic|bearer|other range=VALUE|-
+ * Markers in DIR make "the first N" hold across the forked handlers.  The
+ * proxy runs until killed. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define HEAD_MAX (64 * 1024)
+#define TOKEN "tok-faultproxy"
+
+static struct {
+	int listen_port, other_port, backend_port;
+	const char *state;
+	long long cut_blob;  /* -1: off */
+	int ignore_range;
+	int throttle;
+	const char *bearer;  /* the Authorization header /token accepts */
+	int redirect_blobs;
+} opt = { 0, 0, 0, NULL, -1, 0, 0, NULL, 0 };
+
+static void die(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	fprintf(stderr, "faultproxy: ");
+	vfprintf(stderr, fmt, ap);
+	fprintf(stderr, "\n");
+	va_end(ap);
+	exit(2);
+}
+
+/* Takes marker NAME once across all handlers: 1 for the first caller. */
+static int take_marker(const char *name)
+{
+	char path[4096];
+	int fd;
+
+	snprintf(path, sizeof path, "%s/%s", opt.state, name);
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0600);
+	if (fd < 0)
+		return 0;
+	close(fd);
+	return 1;
+}
+
+static int send_all(int fd, const void *buf, size_t n)
+{
+	const char *p = buf;
+
+	while (n) {
+		ssize_t k = send(fd, p, n, MSG_NOSIGNAL);
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k <= 0)
+			return -1;
+		p += k;
+		n -= (size_t)k;
+	}
+	return 0;
+}
+
+static int listen_on(int port)
+{
+	struct sockaddr_in a;
+	int one = 1, fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+	if (fd < 0)
+		die("socket: %s", strerror(errno));
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+	memset(&a, 0, sizeof a);
+	a.sin_family = AF_INET;
+	a.sin_port = htons((unsigned short)port);
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (bind(fd, (struct sockaddr *)&a, sizeof a) != 0 || listen(fd, 64) != 0)
+		die("port %d: %s", port, strerror(errno));
+	return fd;
+}
+
+static int connect_backend(void)
+{
+	struct sockaddr_in a;
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+	if (fd < 0)
+		return -1;
+	memset(&a, 0, sizeof a);
+	a.sin_family = AF_INET;
+	a.sin_port = htons((unsigned short)opt.backend_port);
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (connect(fd, (struct sockaddr *)&a, sizeof a) != 0) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/* The value of header name in head (a NUL-terminated request or answer
+ * head), copied into out; 0 when absent. */
+static int header(const char *head, const char *name, char *out, size_t cap)
+{
+	size_t n = strlen(name);
+	const char *p = strstr(head, "\r\n");
+
+	while (p && p[2] != '\r') {
+		const char *line = p + 2, *end = strstr(line, "\r\n");
+		if (!end)
+			break;
+		if (strncasecmp(line, name, n) == 0 && line[n] == ':') {
+			const char *v = line + n + 1;
+			while (*v == ' ')
+				v++;
+			snprintf(out, cap, "%.*s", (int)(end - v), v);
+			return 1;
+		}
+		p = end;
+	}
+	return 0;
+}
+
+static void answer(int c, const char *status, const char *extra, const char *body)
+{
+	char buf[8192];
+	int n = snprintf(buf, sizeof buf,
+	                 "HTTP/1.1 %s\r\n%sContent-Type: application/json\r\nContent-Length: %zu\r\n"
+	                 "Connection: close\r\n\r\n%s",
+	                 status, extra ? extra : "", strlen(body), body);
+
+	send_all(c, buf, (size_t)n);
+}
+
+static void log_request(int port, const char *method, const char *target, const char *head)
+{
+	char path[4096], auth[1024] = "", range[256] = "-";
+	const char *kind = "none";
+	FILE *f;
+
+	if (header(head, "Authorization", auth, sizeof auth))
+		kind = strncmp(auth, "Basic ", 6) == 0 ? "basic" : strncmp(auth, "Bearer ", 7) == 0 ? "bearer" : "other";
+	header(head, "Range", range, sizeof range);
+	snprintf(path, sizeof path, "%s/log", opt.state);
+	f = fopen(path, "a");
+	if (!f)
+		return;
+	fprintf(f, "%d %s %s auth=%s range=%s\n", port, method, target, kind, range);
+	fclose(f);
+}
+
+/* Forwards the request (head and Content-Length body) and relays the
+ * answer; cuts it after `cut` body bytes when cut >= 0 and the body is
+ * longer (then takes the "cut" marker). */
+static void forward(int c, const char *head, size_t head_len, const char *rest, size_t rest_len, int drop_auth,
+                    int drop_range, long long cut)
+{
+	char *out = malloc(head_len + 64), *buf = malloc(1 << 16), cl[64];
+	const char *p = head;
+	size_t o = 0;
+	long long body = 0, sent_body = 0;
+	int b = connect_backend(), in_body = 0, cutting = 0;
+	char ahead[HEAD_MAX + 1];
+	size_t alen = 0;
+
+	if (!out || !buf || b < 0) {
+		answer(c, "502 Bad Gateway", NULL, "{}");
+		goto out;
+	}
+	/* the head, line by line, without the headers we replace or drop */
+	while (p < head + head_len) {
+		const char *end = strstr(p, "\r\n");
+		size_t n = (size_t)(end - p) + 2;
+		if (n == 2)
+			break;
+		if (!(strncasecmp(p, "Connection:", 11) == 0 || (drop_auth && strncasecmp(p, "Authorization:", 14) == 0) ||
+		      (drop_range && strncasecmp(p, "Range:", 6) == 0))) {
+			memcpy(out + o, p, n);
+			o += n;
+		}
+		p += n;
+	}
+	memcpy(out + o, "Connection: close\r\n\r\n", 21);
+	o += 21;
+	if (send_all(b, out, o) != 0)
+		goto out;
+	if (header(head, "Content-Length", cl, sizeof cl))
+		body = atoll(cl);
+	if (rest_len && send_all(b, rest, rest_len) != 0)
+		goto out;
+	body -= (long long)rest_len;
+	while (body > 0) {
+		ssize_t k = recv(c, buf, (size_t)(body < (1 << 16) ? body : (1 << 16)), 0);
+		if (k <= 0 || send_all(b, buf, (size_t)k) != 0)
+			goto out;
+		body -= k;
+	}
+	/* the answer */
+	for (;;) {
+		ssize_t k = recv(b, buf, 1 << 16, 0);
+		size_t from = 0;
+		if (k <= 0)
+			break;
+		if (!in_body) {
+			size_t take = (size_t)k < HEAD_MAX - alen ? (size_t)k : HEAD_MAX - alen;
+			char *e;
+			memcpy(ahead + alen, buf, take);
+			alen += take;
+			ahead[alen] = '\0';
+			e = strstr(ahead, "\r\n\r\n");
+			if (e) {
+				size_t hl = (size_t)(e - ahead) + 4;
+				in_body = 1;
+				from = hl - (alen - take); /* where the body starts in buf */
+				if (cut >= 0 && header(ahead, "Content-Length", cl, sizeof cl) && atoll(cl) > cut &&
+				    (strncmp(ahead + 9, "200", 3) == 0 || strncmp(ahead + 9, "206", 3) == 0))
+					cutting = take_marker("cut");
+			}
+		}
+		if (cutting && in_body && sent_body + (k - (ssize_t)from) > cut) {
+			size_t keep = from + (size_t)(cut - sent_body);
+			send_all(c, buf, keep);
+			break; /* the connection closes mid-body */
+		}
+		if (in_body)
+			sent_body += k - (ssize_t)from;
+		if (send_all(c, buf, (size_t)k) != 0)
+			break;
+	}
+out:
+	if (b >= 0)
+		close(b);
+	free(out);
+	free(buf);
+}
+
+static void handle(int c, int port)
+{
+	char head[HEAD_MAX + 1], method[16], target[2048], auth[1024] = "", extra[4600];
+	size_t len = 0;
+	char *end = NULL;
+	int blob;
+
+	while (!end && len < HEAD_MAX) {
+		ssize_t k = recv(c, head + len, HEAD_MAX - len, 0);
+		if (k <= 0)
+			return;
+		len += (size_t)k;
+		head[len] = '\0';
+		end = strstr(head, "\r\n\r\n");
+	}
+	if (!end || sscanf(head, "%15s %2047s", method, target) != 2)
+		return;
+	end[2] = '\0'; /* the head ends with its last header's CRLF */
+	log_request(port, method, target, head);
+	header(head, "Authorization", auth, sizeof auth);
+	blob = strstr(target, "/blobs/sha256:") != NULL &&
+	       (strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0);
+
+	if (port == opt.other_port) { /* the other origin serves blobs only */
+		forward(c, head, (size_t)(end + 2 - head), end + 4, len - (size_t)(end + 4 - head), 1, opt.ignore_range,
+		        -1);
+		return;
+	}
+	if (opt.throttle) {
+		char name[32];
+		for (int i = 0; i < opt.throttle; i++) {
+			snprintf(name, sizeof name, "throttle-%d", i);
+			if (take_marker(name)) {
+				answer(c, "429 Too Many Requests", "Retry-After: 1\r\n",
+				       "{\"errors\":[{\"code\":\"TOOMANYREQUESTS\",\"message\":\"slow down\"}]}");
+				return;
+			}
+		}
+	}
+	if (opt.bearer) {
+		if (strncmp(target, "/token", 6) == 0) {
+			if (strcmp(auth, opt.bearer) == 0)
+				answer(c, "200 OK", NULL, "{\"token\":\"" TOKEN "\",\"expires_in\":300}");
+			else
+				answer(c, "401 Unauthorized", NULL,
+				       "{\"errors\":[{\"code\":\"UNAUTHORIZED\",\"message\":\"bad credentials\"}]}");
+			return;
+		}
+		if (strcmp(auth, "Bearer " TOKEN) != 0) {
+			snprintf(extra, sizeof extra,
+			         "WWW-Authenticate: Bearer realm=\"http://127.0.0.1:%d/token\",service=\"faultproxy\"\r\n",
+			         opt.listen_port);
+			answer(c, "401 Unauthorized", extra,
+			       "{\"errors\":[{\"code\":\"UNAUTHORIZED\",\"message\":\"authentication required\"}]}");
+			return;
+		}
+	}
+	if (opt.redirect_blobs && blob) {
+		snprintf(extra, sizeof extra, "Location: http://127.0.0.1:%d%s\r\n", opt.other_port, target);
+		answer(c, "307 Temporary Redirect", extra, "{}");
+		return;
+	}
+	forward(c, head, (size_t)(end + 2 - head), end + 4, len - (size_t)(end + 4 - head), opt.bearer != NULL,
+	        opt.ignore_range, blob && strcmp(method, "GET") == 0 ? opt.cut_blob : -1);
+}
+
+int main(int argc, char **argv)
+{
+	struct sigaction sa;
+	struct pollfd fds[2];
+	int nfds = 1;
+
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+		if (strcmp(a, "--ignore-range") == 0) {
+			opt.ignore_range = 1;
+			continue;
+		}
+		if (strcmp(a, "--redirect-blobs") == 0) {
+			opt.redirect_blobs = 1;
+			continue;
+		}
+		if (!v)
+			die("%s needs a value", a);
+		i++;
+		if (strcmp(a, "--listen") == 0)
+			opt.listen_port = atoi(v);
+		else if (strcmp(a, "--other") == 0)
+			opt.other_port = atoi(v);
+		else if (strcmp(a, "--backend") == 0)
+			opt.backend_port = atoi(v);
+		else if (strcmp(a, "--state") == 0)
+			opt.state = v;
+		else if (strcmp(a, "--cut-blob") == 0)
+			opt.cut_blob = atoll(v);
+		else if (strcmp(a, "--throttle") == 0)
+			opt.throttle = atoi(v);
+		else if (strcmp(a, "--bearer") == 0)
+			opt.bearer = v;
+		else
+			die("unknown option %s", a);
+	}
+	if (!opt.listen_port || !opt.backend_port || !opt.state)
+		die("usage: faultproxy --listen PORT --backend PORT --state DIR [options]");
+	if (opt.redirect_blobs && !opt.other_port)
+		die("--redirect-blobs needs --other");
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = SIG_IGN;
+	sa.sa_flags = SA_NOCLDWAIT; /* handlers are reaped by the kernel */
+	sigaction(SIGCHLD, &sa, NULL);
+	sa.sa_flags = 0;
+	sigaction(SIGPIPE, &sa, NULL);
+	fds[0].fd = listen_on(opt.listen_port);
+	fds[0].events = POLLIN;
+	if (opt.other_port) {
+		fds[1].fd = listen_on(opt.other_port);
+		fds[1].events = POLLIN;
+		nfds = 2;
+	}
+	for (;;) {
+		if (poll(fds, (nfds_t)nfds, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			die("poll: %s", strerror(errno));
+		}
+		for (int i = 0; i < nfds; i++) {
+			int c;
+			pid_t pid;
+			if (!(fds[i].revents & POLLIN))
+				continue;
+			c = accept4(fds[i].fd, NULL, NULL, SOCK_CLOEXEC);
+			if (c < 0)
+				continue;
+			pid = fork();
+			if (pid == 0) {
+				for (int j = 0; j < nfds; j++)
+					close(fds[j].fd);
+				handle(c, i == 0 ? opt.listen_port : opt.other_port);
+				shutdown(c, SHUT_WR);
+				close(c);
+				_exit(0);
+			}
+			close(c);
+		}
+	}
+}
