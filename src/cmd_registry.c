@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include "card.h"
 #include "cli.h"
 #include "escape.h"
 #include "json.h"
@@ -456,33 +457,21 @@ static cJSON *parse_doc(const pg_reg_pack *p, const char *role)
 	return NULL;
 }
 
-/* The headline metric of an evaluation card: "suite/metric value [lo, hi]". */
+/* The headline metric of an evaluation card (pg_card_headline):
+ * "suite/metric value [lo, hi]", "-" when there is none. */
 static void headline(const cJSON *card, char *buf, size_t cap)
 {
-	const cJSON *suites = pg_json_get(card, "suites"), *hl = pg_json_get(card, "headline");
-	const char *want_suite = pg_json_str(pg_json_get(hl, "suite"));
-	const char *want_metric = pg_json_str(pg_json_get(hl, "metric"));
-	const cJSON *s, *m;
+	const cJSON *s, *m = pg_card_headline(card, &s), *ci = pg_json_get(m, "ci");
+	const char *sn = pg_json_str(pg_json_get(s, "name")), *mn = pg_json_str(pg_json_get(m, "name"));
+	const cJSON *v = pg_json_get(m, "value");
 
-	snprintf(buf, cap, "-");
-	cJSON_ArrayForEach(s, suites) {
-		if (want_suite && strcmp(want_suite, pg_json_str(pg_json_get(s, "name"))) != 0)
-			continue;
-		cJSON_ArrayForEach(m, pg_json_get(s, "metrics")) {
-			if (want_metric && strcmp(want_metric, pg_json_str(pg_json_get(m, "name"))) != 0)
-				continue;
-			const cJSON *ci = pg_json_get(m, "ci");
-			double val = pg_json_get(m, "value")->valuedouble;
-			if (cJSON_GetArraySize(ci) == 2)
-				snprintf(buf, cap, "%s/%s %.4g [%.4g, %.4g]", pg_json_str(pg_json_get(s, "name")),
-				         pg_json_str(pg_json_get(m, "name")), val, cJSON_GetArrayItem(ci, 0)->valuedouble,
-				         cJSON_GetArrayItem(ci, 1)->valuedouble);
-			else
-				snprintf(buf, cap, "%s/%s %.4g", pg_json_str(pg_json_get(s, "name")),
-				         pg_json_str(pg_json_get(m, "name")), val);
-			return;
-		}
-	}
+	if (!m || !sn || !mn || !cJSON_IsNumber(v))
+		snprintf(buf, cap, "-");
+	else if (cJSON_GetArraySize(ci) == 2)
+		snprintf(buf, cap, "%s/%s %.4g [%.4g, %.4g]", sn, mn, v->valuedouble, cJSON_GetArrayItem(ci, 0)->valuedouble,
+		         cJSON_GetArrayItem(ci, 1)->valuedouble);
+	else
+		snprintf(buf, cap, "%s/%s %.4g", sn, mn, v->valuedouble);
 }
 
 struct show_checks {

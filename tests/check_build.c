@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "build.h"
+#include "checkrun.h"
 #include "fixtures.h"
 #include "json.h"
 #include "pack.h"
@@ -280,8 +281,6 @@ int main(void)
 {
 	Suite *s = suite_create("build");
 	TCase *tc = tcase_create("core");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_set_timeout(tc, 30);
@@ -294,9 +293,5 @@ int main(void)
 	tcase_add_test(tc, test_output_inside_dir_is_skipped);
 	tcase_add_test(tc, test_missing_dir);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return pg_check_run(s);
 }

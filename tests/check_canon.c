@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "canon.h"
+#include "checkrun.h"
 #include "json.h"
 
 #define IN(s) s, sizeof(s) - 1
@@ -447,8 +448,6 @@ int main(void)
 	Suite *s = suite_create("canon");
 	TCase *num = tcase_create("numbers");
 	TCase *doc = tcase_create("documents");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_loop_test(num, test_number_bits, 0, COUNT(bits_cases));
 	tcase_add_loop_test(num, test_number_texts, 0, COUNT(number_texts));
@@ -463,9 +462,5 @@ int main(void)
 	tcase_add_test(doc, test_limits_pass_through);
 	suite_add_tcase(s, doc);
 
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return pg_check_run(s);
 }

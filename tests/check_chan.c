@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "chan.h"
+#include "checkrun.h"
 
 static unsigned char pattern(size_t i)
 {
@@ -134,17 +135,11 @@ int main(void)
 {
 	Suite *s = suite_create("chan");
 	TCase *tc = tcase_create("chan");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_loop_test(tc, test_every_byte_in_order, 0, 4);
 	tcase_add_test(tc, test_empty_stream);
 	tcase_add_test(tc, test_reader_stops);
 	tcase_add_test(tc, test_refused);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return pg_check_run(s);
 }

@@ -6,6 +6,7 @@
 
 #include "buf.h"
 #include "pg.h"
+#include "checkrun.h"
 
 static const struct {
 	pg_code code;
@@ -119,8 +120,6 @@ int main(void)
 {
 	Suite *s = suite_create("error");
 	TCase *tc = tcase_create("core");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_loop_test(tc, test_code_table, 0, (int)(sizeof codes / sizeof codes[0]));
 	tcase_add_test(tc, test_every_code_is_distinct);
@@ -128,9 +127,5 @@ int main(void)
 	tcase_add_test(tc, test_err_errno);
 	tcase_add_test(tc, test_buf_cap);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return pg_check_run(s);
 }

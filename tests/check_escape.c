@@ -9,6 +9,7 @@
 #include <unictype.h>
 #include <unistr.h>
 
+#include "checkrun.h"
 #include "escape.h"
 
 /* A byte string with its length (may hold NUL and invalid UTF-8). */
@@ -338,8 +339,6 @@ int main(void)
 {
 	Suite *s = suite_create("escape");
 	TCase *tc = tcase_create("core");
-	SRunner *sr;
-	int failed;
 
 	tcase_set_timeout(tc, 60); /* every code point: slow under valgrind */
 	tcase_add_loop_test(tc, test_table, 0, NCASES);
@@ -351,9 +350,5 @@ int main(void)
 	tcase_add_loop_test(tc, test_truncation, 0, sizeof seqs / sizeof seqs[0]);
 	tcase_add_loop_test(tc, test_truncation_table, 0, NCASES);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return pg_check_run(s);
 }

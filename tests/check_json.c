@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "buf.h"
+#include "checkrun.h"
 #include "json.h"
 
 /* A byte string literal with its exact length (NUL bytes included). */
@@ -724,8 +725,6 @@ int main(void)
 	TCase *tc = tcase_create("parse");
 	TCase *big = tcase_create("big");
 	TCase *acc = tcase_create("access");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_loop_test(tc, test_parse_cases, 0, COUNT(parse_cases));
 	tcase_add_loop_test(tc, test_tree_cases, 0, COUNT(tree_cases));
@@ -750,9 +749,5 @@ int main(void)
 	tcase_add_test(acc, test_limits_from);
 	suite_add_tcase(s, acc);
 
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return pg_check_run(s);
 }

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "checkrun.h"
 #include "lifecycle.h"
 #include "policy.h"
 
@@ -529,8 +530,6 @@ int main(void)
 {
 	Suite *s = suite_create("lifecycle");
 	TCase *tc = tcase_create("core");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_loop_test(tc, test_case, 0, NCASES);
 	tcase_add_test(tc, test_no_longer_reviewer);
@@ -540,9 +539,5 @@ int main(void)
 	tcase_add_loop_test(tc, test_options_agree, 0, NCASES);
 	tcase_add_test(tc, test_supersedes);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return pg_check_run(s);
 }

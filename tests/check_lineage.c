@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "checkrun.h"
 #include "lineage.h"
 #include "schema.h"
 
@@ -371,17 +372,11 @@ int main(void)
 {
 	Suite *s = suite_create("lineage");
 	TCase *tc = tcase_create("layout");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_loop_test(tc, test_layout_text, 0, (int)(sizeof cases / sizeof cases[0]));
 	tcase_add_test(tc, test_layout_data);
 	tcase_add_test(tc, test_layout_empty);
 	tcase_add_test(tc, test_layout_deep_chain);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return pg_check_run(s);
 }

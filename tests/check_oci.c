@@ -18,6 +18,7 @@
 
 #include "build.h"
 #include "canon.h"
+#include "checkrun.h"
 #include "digest.h"
 #include "fixtures.h"
 #include "json.h"
@@ -829,8 +830,6 @@ int main(void)
 {
 	Suite *s = suite_create("oci");
 	TCase *tc = tcase_create("mapping");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_unchecked_fixture(tc, base_setup, base_teardown);
 	tcase_set_timeout(tc, 60);
@@ -852,9 +851,5 @@ int main(void)
 	tcase_add_test(tc, test_assemble_short_source);
 	tcase_add_loop_test(tc, test_parse_ref, 0, (int)(sizeof ref_cases / sizeof ref_cases[0]));
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return pg_check_run(s);
 }

@@ -18,6 +18,7 @@
 
 #include "canon.h"
 #include "chan.h"
+#include "checkrun.h"
 #include "digest.h"
 #include "fixtures.h"
 #include "pack.h"
@@ -803,11 +804,5 @@ static Suite *pack_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(pack_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return pg_check_run(pack_suite());
 }

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "checkrun.h"
 #include "path.h"
 #include "tables.h"
 
@@ -677,8 +678,6 @@ int main(void)
 	TCase *tc = tcase_create("check");
 	TCase *tf = tcase_create("fold");
 	TCase *tt = tcase_create("type");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_loop_test(tc, test_path_table, 0, NPATH);
 	tcase_add_loop_test(tc, test_char_table, 0, NCHAR);
@@ -697,9 +696,5 @@ int main(void)
 	tcase_add_test(tt, test_type_defaults);
 	tcase_add_loop_test(tt, test_sniff, 0, NSNIFF);
 	suite_add_tcase(s, tt);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return pg_check_run(s);
 }

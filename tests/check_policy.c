@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "canon.h"
+#include "checkrun.h"
 #include "digest.h"
 #include "json.h"
 #include "policy.h"
@@ -1018,8 +1019,6 @@ int main(void)
 	Suite *s = suite_create("policy");
 	TCase *tc = tcase_create("schema");
 	TCase *tk = tcase_create("checks");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_loop_test(tc, test_schema, 0, NSCHEMA);
 	tcase_add_loop_test(tc, test_valid, 0, NVALID);
@@ -1037,9 +1036,5 @@ int main(void)
 	tcase_add_loop_test(tk, test_granted, 0, NGRANTED);
 	tcase_add_test(tk, test_granted_null);
 	suite_add_tcase(s, tk);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return pg_check_run(s);
 }

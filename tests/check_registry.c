@@ -23,6 +23,7 @@
 #include <sqlite3.h>
 
 #include "build.h"
+#include "checkrun.h"
 #include "digest.h"
 #include "lineage.h"
 #include "registry.h"
@@ -1640,8 +1641,6 @@ int main(void)
 	TCase *tc_query = tcase_create("query");
 	TCase *tc_chain = tcase_create("chain");
 	TCase *tc_conc = tcase_create("concurrency");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_checked_fixture(tc_open, setup, teardown);
 	tcase_set_timeout(tc_open, 60);
@@ -1681,9 +1680,5 @@ int main(void)
 	tcase_add_test(tc_conc, test_kill9);
 	suite_add_tcase(s, tc_conc);
 
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return pg_check_run(s);
 }

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "checkrun.h"
 #include "schema.h"
 
 #define X4(s) s s s s
@@ -1403,8 +1404,6 @@ int main(void)
 	TCase *tm = tcase_create("manifest");
 	TCase *td = tcase_create("documents");
 	TCase *th = tcase_create("helpers");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tm, test_manifest_base_and_states);
 	tcase_add_loop_test(tm, test_manifest_cases, 0, NCASES(manifest_cases));
@@ -1429,9 +1428,5 @@ int main(void)
 	tcase_add_loop_test(th, test_operator_check, 0, NCASES(op_cases));
 	suite_add_tcase(s, th);
 
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return pg_check_run(s);
 }

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "checkrun.h"
 #include "rfc3339.h"
 #include "semver.h"
 
@@ -259,8 +260,6 @@ int main(void)
 	Suite *s = suite_create("semver");
 	TCase *tc = tcase_create("semver");
 	TCase *tr = tcase_create("rfc3339");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_loop_test(tc, test_semver_valid, 0,
 			    sizeof valid_cases / sizeof valid_cases[0]);
@@ -274,9 +273,5 @@ int main(void)
 	tcase_add_loop_test(tr, test_rfc3339_format, 0, sizeof fmt_cases / sizeof fmt_cases[0]);
 	suite_add_tcase(s, tr);
 
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return pg_check_run(s);
 }

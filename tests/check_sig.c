@@ -37,6 +37,7 @@
 #include <archive.h>
 #include <archive_entry.h>
 
+#include "checkrun.h"
 #include "digest.h"
 #include "fixtures.h"
 #include "pack.h"
@@ -1438,8 +1439,6 @@ int main(void)
 	Suite *s = suite_create("sig");
 	TCase *tg = tcase_create("gpg");
 	TCase *tc = tcase_create("cleanup");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_unchecked_fixture(tg, gpg_setup, gpg_teardown);
 	tcase_set_timeout(tg, 120);
@@ -1461,9 +1460,5 @@ int main(void)
 	suite_add_tcase(s, tg);
 	tcase_add_test(tc, test_no_agent_left);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return pg_check_run(s);
 }

@@ -12,6 +12,7 @@
 #include <gcrypt.h>
 
 #include "canon.h"
+#include "checkrun.h"
 #include "digest.h"
 #include "registry.h"
 #include "statement.h"
@@ -592,8 +593,6 @@ int main(void)
 	TCase *tb = tcase_create("build");
 	TCase *tp = tcase_create("parse");
 	TCase *th = tcase_create("hash");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tb, test_build_approval_exact);
 	tcase_add_test(tb, test_build_transition_exact);
@@ -609,9 +608,5 @@ int main(void)
 	tcase_add_test(th, test_chain_hash);
 	tcase_add_test(th, test_kind_name);
 	suite_add_tcase(s, th);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return pg_check_run(s);
 }

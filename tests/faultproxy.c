@@ -18,6 +18,10 @@
  *                       "Basic <base64 of user:pass>"), else 401
  *   --redirect-blobs    blob GETs and HEADs are answered 307 with the same
  *                       path on the --other origin
+ *   --referrers-api     GET /v2/NAME/referrers/sha256:HEX is answered as a
+ *                       registry with the OCI referrers API would: the
+ *                       index the fallback tag sha256-HEX holds, or an
+ *                       empty index (docker-registry 2.8 has no such API)
  *
  * Every request is forwarded on a fresh connection with "Connection: close"
  * and the answer relayed verbatim; one request per client connection.  One
@@ -52,7 +56,8 @@ static struct {
 	int throttle;
 	const char *bearer;  /* the Authorization header /token accepts */
 	int redirect_blobs;
-} opt = { 0, 0, 0, NULL, -1, 0, 0, NULL, 0 };
+	int referrers_api;
+} opt = { 0, 0, 0, NULL, -1, 0, 0, NULL, 0, 0 };
 
 static void die(const char *fmt, ...)
 {
@@ -267,6 +272,62 @@ out:
 	free(buf);
 }
 
+/* The referrers API over the fallback tag: GET the tag's index from the
+ * backend, answer it (or an empty index) as the API's answer. */
+static void referrers(int c, const char *target)
+{
+	static const char empty[] = "{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.index.v1+json\","
+	                            "\"manifests\":[]}";
+	char req[4096], name[2048], hex[80], *buf = malloc(4 << 20), *body;
+	const char *r = strstr(target, "/referrers/sha256:");
+	size_t len = 0;
+	int b = connect_backend();
+
+	if (!buf || b < 0 || r - target - 4 <= 0 || (size_t)(r - target - 4) >= sizeof name) {
+		answer(c, "502 Bad Gateway", NULL, "{}");
+		goto out;
+	}
+	snprintf(name, sizeof name, "%.*s", (int)(r - target - 4), target + 4);
+	snprintf(hex, sizeof hex, "%.64s", r + 18);
+	snprintf(req, sizeof req,
+	         "GET /v2/%s/manifests/sha256-%s HTTP/1.1\r\nHost: 127.0.0.1:%d\r\n"
+	         "Accept: application/vnd.oci.image.index.v1+json\r\nConnection: close\r\n\r\n",
+	         name, hex, opt.backend_port);
+	if (send_all(b, req, strlen(req)) != 0) {
+		answer(c, "502 Bad Gateway", NULL, "{}");
+		goto out;
+	}
+	for (;;) {
+		ssize_t k = recv(b, buf + len, (4 << 20) - 1 - len, 0);
+		if (k <= 0)
+			break;
+		len += (size_t)k;
+	}
+	buf[len] = '\0';
+	body = strstr(buf, "\r\n\r\n");
+	if (len > 12 && strncmp(buf + 9, "200", 3) == 0 && body) {
+		char head[256];
+		snprintf(head, sizeof head,
+		         "HTTP/1.1 200 OK\r\nContent-Type: application/vnd.oci.image.index.v1+json\r\n"
+		         "Content-Length: %zu\r\nConnection: close\r\n\r\n",
+		         len - (size_t)(body + 4 - buf));
+		send_all(c, head, strlen(head));
+		send_all(c, body + 4, len - (size_t)(body + 4 - buf));
+	} else {
+		char head[256];
+		snprintf(head, sizeof head,
+		         "HTTP/1.1 200 OK\r\nContent-Type: application/vnd.oci.image.index.v1+json\r\n"
+		         "Content-Length: %zu\r\nConnection: close\r\n\r\n",
+		         strlen(empty));
+		send_all(c, head, strlen(head));
+		send_all(c, empty, strlen(empty));
+	}
+out:
+	if (b >= 0)
+		close(b);
+	free(buf);
+}
+
 static void handle(int c, int port)
 {
 	char head[HEAD_MAX + 1], method[16], target[2048], auth[1024] = "", extra[4600];
@@ -324,6 +385,10 @@ static void handle(int c, int port)
 			return;
 		}
 	}
+	if (opt.referrers_api && strcmp(method, "GET") == 0 && strstr(target, "/referrers/sha256:")) {
+		referrers(c, target);
+		return;
+	}
 	if (opt.redirect_blobs && blob) {
 		snprintf(extra, sizeof extra, "Location: http://127.0.0.1:%d%s\r\n", opt.other_port, target);
 		answer(c, "307 Temporary Redirect", extra, "{}");
@@ -347,6 +412,10 @@ int main(int argc, char **argv)
 		}
 		if (strcmp(a, "--redirect-blobs") == 0) {
 			opt.redirect_blobs = 1;
+			continue;
+		}
+		if (strcmp(a, "--referrers-api") == 0) {
+			opt.referrers_api = 1;
 			continue;
 		}
 		if (!v)

@@ -328,7 +328,7 @@ static int card_full(const cJSON *card, tm_card *c)
 
 int tm_card_read(const cJSON *card, int full, tm_card *c)
 {
-	const cJSON *suites = pg_json_get(card, "suites"), *s, *head, *champ;
+	const cJSON *suites = pg_json_get(card, "suites"), *s, *head, *hsuite, *champ;
 	const char *hs, *hm;
 
 	memset(c, 0, sizeof *c);
@@ -349,11 +349,11 @@ int tm_card_read(const cJSON *card, int full, tm_card *c)
 		if (bad || metrics_read(pg_json_get(s, "metrics"), sname, &c->m, &c->nm))
 			goto oom;
 	}
-	/* the headline: named, else the first metric of the first suite */
-	c->headline = c->nm ? 0 : c->nm;
-	head = pg_json_get(card, "headline");
-	hs = pg_json_str(pg_json_get(head, "suite"));
-	hm = pg_json_str(pg_json_get(head, "metric"));
+	/* the headline (pg_card_headline), found among the metrics read */
+	c->headline = 0;
+	head = pg_card_headline(card, &hsuite);
+	hs = pg_json_str(pg_json_get(hsuite, "name"));
+	hm = pg_json_str(pg_json_get(head, "name"));
 	if (hs && hm) {
 		char *es = esc(hs), *em = esc(hm);
 
@@ -396,31 +396,14 @@ const tm_metric *tm_card_champion(const tm_card *c, const tm_metric *m)
 	return NULL;
 }
 
-tm_verdict tm_compare(const tm_metric *m, const tm_metric *ch)
+pg_card_verdict tm_compare(const tm_metric *m, const tm_metric *ch)
 {
-	int better;
+	pg_card_value a = { m->value, m->has_ci, m->lo, m->hi, m->higher_is_better }, b;
 
-	if (!ch || isnan(m->value) || isnan(ch->value))
-		return TM_NO_CHAMPION;
-	if (!m->has_ci || !ch->has_ci)
-		return TM_NO_CI;
-	if (m->lo <= ch->hi && ch->lo <= m->hi)
-		return TM_OVERLAP;
-	better = m->higher_is_better ? m->value > ch->value : m->value < ch->value;
-	return better ? TM_BETTER : TM_WORSE;
-}
-
-double tm_ece(const tm_bin *b, size_t n)
-{
-	double total = 0, sum = 0;
-
-	for (size_t i = 0; i < n; i++)
-		total += (double)b[i].count;
-	if (n == 0 || total <= 0)
-		return -1;
-	for (size_t i = 0; i < n; i++)
-		sum += (double)b[i].count / total * fabs(b[i].accuracy - b[i].confidence);
-	return sum;
+	if (!ch)
+		return pg_card_compare(&a, NULL);
+	b = (pg_card_value){ ch->value, ch->has_ci, ch->lo, ch->hi, ch->higher_is_better };
+	return pg_card_compare(&a, &b);
 }
 
 /* ------------------------------------------------------------ approvals */

@@ -15,6 +15,7 @@
 #include <time.h>
 #include <cjson/cJSON.h>
 
+#include "card.h"
 #include "pg.h"
 #include "policy.h"
 #include "registry.h"
@@ -56,10 +57,7 @@ typedef struct tm_case {
 	char *suite, *id, *input, *expected, *actual, *reason; /* escaped, "" when absent */
 } tm_case;
 
-typedef struct tm_bin {
-	double confidence, accuracy;
-	uint64_t count;
-} tm_bin;
+typedef pg_card_bin tm_bin;
 
 typedef struct tm_hist {
 	double le;
@@ -106,29 +104,15 @@ void tm_card_free(tm_card *c);
 /* The champion's metric with the same suite and name, or NULL. */
 const tm_metric *tm_card_champion(const tm_card *c, const tm_metric *m);
 
-/* How a candidate metric compares with the champion's. */
-typedef enum tm_verdict {
-	TM_NO_CHAMPION,   /* nothing to compare with */
-	TM_NO_CI,         /* a difference, but one side has no CI: not called */
-	TM_OVERLAP,       /* the confidence intervals overlap: not significant */
-	TM_BETTER,        /* intervals clear of each other, candidate better */
-	TM_WORSE          /* intervals clear, candidate worse (a regression) */
-} tm_verdict;
-
-/* Compares m with champion ch (may be NULL).  Intervals [lo, hi] that
- * share any point overlap; the direction follows m->higher_is_better. */
-tm_verdict tm_compare(const tm_metric *m, const tm_metric *ch);
-
-/* Expected calibration error: sum over bins of count/N * |accuracy -
- * confidence|; -1 when there are no bins or no counts. */
-double tm_ece(const tm_bin *b, size_t n);
+/* How m compares with champion ch (may be NULL): pg_card_compare. */
+pg_card_verdict tm_compare(const tm_metric *m, const tm_metric *ch);
 
 /* ------------------------------------------------------------ list summary */
 
 typedef struct tm_summary {
 	char score[24];       /* headline value, "" when no card or metric */
 	char delta[40];       /* "+0.031", "—" without champion */
-	tm_verdict verdict;
+	pg_card_verdict verdict;
 	char appr[24];        /* "1/2", "1" (no policy rule), "" */
 	char taint[160];      /* "parent NAME VERSION quarantined" (escaped), "" */
 } tm_summary;

@@ -137,8 +137,8 @@ static void build_metrics(struct eval *E, tui_text *x, int w)
 	}
 	for (size_t i = 0; i < E->c.nm; i++) {
 		const tm_metric *m = &E->c.m[i], *ch = tm_card_champion(&E->c, m);
-		tm_verdict vd = tm_compare(m, ch);
-		tui_color vc = vd == TM_BETTER ? TC_IMPROVEMENT : vd == TM_WORSE ? TC_REGRESSION : TC_NORMAL;
+		pg_card_verdict vd = tm_compare(m, ch);
+		tui_color vc = vd == PG_CARD_BETTER ? TC_IMPROVEMENT : vd == PG_CARD_WORSE ? TC_REGRESSION : TC_NORMAL;
 		char name[300], val[32], cv[32], dv[40], conf[16] = "";
 
 		l = tl_new(x);
@@ -168,16 +168,16 @@ static void build_metrics(struct eval *E, tui_text *x, int w)
 		tl_addw(x, l, vc, dv, dw, 1);
 		tl_add(x, l, TC_NORMAL, " ");
 		switch (vd) {
-		case TM_BETTER:
+		case PG_CARD_BETTER:
 			tl_add(x, l, vc, wide ? _("\xe2\x96\xb2 CI clear") : _("\xe2\x96\xb2 clear"));
 			break;
-		case TM_WORSE:
+		case PG_CARD_WORSE:
 			tl_add(x, l, vc, wide ? _("\xe2\x96\xbc CI clear") : _("\xe2\x96\xbc clear"));
 			break;
-		case TM_OVERLAP:
+		case PG_CARD_OVERLAP:
 			tl_add(x, l, TC_OVERLAP, _("overlaps"));
 			break;
-		case TM_NO_CI:
+		case PG_CARD_NO_CI:
 			tl_add(x, l, TC_DIM, _("no CI"));
 			break;
 		default:
@@ -246,7 +246,7 @@ static void build_slices(struct eval *E, tui_text *x)
 static void build_calibration(struct eval *E, tui_text *x)
 {
 	tui_line *l;
-	double ece = tm_ece(E->c.bins, E->c.nbins);
+	double ece = pg_card_ece(E->c.bins, E->c.nbins);
 	uint64_t total = 0;
 
 	if (!E->c.nbins)

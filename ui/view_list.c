@@ -330,15 +330,15 @@ static void draw_row(tui *t, struct list *L, const struct cols *c, int y, const 
 		free(f);
 	}
 	switch (s.verdict) {
-	case TM_BETTER:
+	case PG_CARD_BETTER:
 		snprintf(delta, sizeof delta, "%s \xe2\x96\xb2", s.delta);
 		dc = TC_IMPROVEMENT;
 		break;
-	case TM_WORSE:
+	case PG_CARD_WORSE:
 		snprintf(delta, sizeof delta, "%s \xe2\x96\xbc", s.delta);
 		dc = TC_REGRESSION;
 		break;
-	case TM_NO_CHAMPION:
+	case PG_CARD_NO_CHAMPION:
 		snprintf(delta, sizeof delta, "   \xe2\x80\x94");
 		dc = TC_DIM;
 		break;
