@@ -164,40 +164,23 @@ static pg_code oom(struct walk *w)
 	return fail(w, PG_IO_MEMORY, _("out of memory"));
 }
 
-enum kind { K_STRING, K_UINT, K_OBJECT, K_ARRAY };
 
 #define F_REQ 1      /* member required */
 #define F_NONEMPTY 2 /* string not empty; array with an element */
 
-static pg_code check_kind(struct walk *w, const cJSON *v, enum kind k)
+/* pg_schema_kind at the current path. */
+static pg_code check_kind(struct walk *w, const cJSON *v, pg_kind k)
 {
-	switch (k) {
-	case K_STRING:
-		if (!cJSON_IsString(v) || !v->valuestring)
-			return fail(w, PG_SCHEMA, _("not a string"));
-		break;
-	case K_UINT:
-		if (!cJSON_IsNumber(v))
-			return fail(w, PG_SCHEMA, _("not an integer"));
-		if (!pg_json_is_uint(v, PG_INT_MAX))
-			return fail(w, PG_JSON_NUMBER, _("not an integer in 0..2^53-1"));
-		break;
-	case K_OBJECT:
-		if (!cJSON_IsObject(v))
-			return fail(w, PG_SCHEMA, _("not an object"));
-		break;
-	case K_ARRAY:
-		if (!cJSON_IsArray(v))
-			return fail(w, PG_SCHEMA, _("not an array"));
-		break;
-	}
-	return PG_OK;
+	const char *why;
+	pg_code rc = pg_schema_kind(v, k, &why);
+
+	return rc ? fail(w, rc, "%s", why) : PG_OK;
 }
 
 /* Member key of obj, checked against kind k with the path pushed; *out is
  * the member or NULL when absent.  The path is popped before returning. */
 static pg_code get(struct walk *w, const cJSON *obj, const char *key,
-		   enum kind k, int flags, const cJSON **out)
+		   pg_kind k, int flags, const cJSON **out)
 {
 	const cJSON *v = pg_json_get(obj, key);
 	size_t mark = push_key(w, key);
@@ -211,9 +194,9 @@ static pg_code get(struct walk *w, const cJSON *obj, const char *key,
 	}
 	rc = check_kind(w, v, k);
 	if (rc == PG_OK && (flags & F_NONEMPTY)) {
-		if (k == K_STRING && v->valuestring[0] == '\0')
+		if (k == PG_KIND_STRING && v->valuestring[0] == '\0')
 			rc = fail(w, PG_SCHEMA, _("empty"));
-		else if (k == K_ARRAY && !v->child)
+		else if (k == PG_KIND_ARRAY && !v->child)
 			rc = fail(w, PG_SCHEMA, _("empty"));
 	}
 	if (rc == PG_OK)
@@ -227,7 +210,7 @@ static pg_code get_uint(struct walk *w, const cJSON *obj, const char *key,
 			int flags, uint64_t *out, int *present)
 {
 	const cJSON *v;
-	pg_code rc = get(w, obj, key, K_UINT, flags, &v);
+	pg_code rc = get(w, obj, key, PG_KIND_UINT, flags, &v);
 
 	if (present)
 		*present = v != NULL;
@@ -349,7 +332,7 @@ static pg_code get_strlist(struct walk *w, const cJSON *obj, const char *key,
 	const char **strs = NULL;
 	char (*norm)[PG_FPR_SIZE] = NULL;
 	size_t mark, n, i = 0, dup, first;
-	pg_code rc = get(w, obj, key, K_ARRAY, flags, &list);
+	pg_code rc = get(w, obj, key, PG_KIND_ARRAY, flags, &list);
 
 	if (out)
 		*out = NULL;
@@ -366,7 +349,7 @@ static pg_code get_strlist(struct walk *w, const cJSON *obj, const char *key,
 	cJSON_ArrayForEach(it, list) {
 		size_t m = push_index(w, i);
 
-		rc = check_kind(w, it, K_STRING);
+		rc = check_kind(w, it, PG_KIND_STRING);
 		if (rc == PG_OK && elem)
 			rc = elem(w, it->valuestring, norm ? norm[i] : NULL);
 		pop(w, m);
@@ -534,7 +517,7 @@ static pg_code walk_version(struct walk *w, const cJSON *doc)
 static pg_code walk_risk_tier(struct walk *w, const cJSON *doc, pg_policy *p)
 {
 	const cJSON *v;
-	pg_code rc = get(w, doc, "max_risk_tier", K_STRING, F_REQ, &v);
+	pg_code rc = get(w, doc, "max_risk_tier", PG_KIND_STRING, F_REQ, &v);
 
 	if (rc != PG_OK)
 		return rc;
@@ -552,7 +535,7 @@ static pg_code walk_evaluation(struct walk *w, const cJSON *doc, pg_policy *p)
 {
 	const cJSON *ev;
 	size_t mark;
-	pg_code rc = get(w, doc, "evaluation", K_OBJECT, F_REQ, &ev);
+	pg_code rc = get(w, doc, "evaluation", PG_KIND_OBJECT, F_REQ, &ev);
 
 	if (rc != PG_OK)
 		return rc;
@@ -570,7 +553,7 @@ static pg_code walk_environment(struct walk *w, const cJSON *doc, pg_policy *p)
 {
 	const cJSON *v;
 	size_t mark;
-	pg_code rc = get(w, doc, "environment_permissions", K_OBJECT, F_REQ, &v);
+	pg_code rc = get(w, doc, "environment_permissions", PG_KIND_OBJECT, F_REQ, &v);
 
 	if (rc != PG_OK)
 		return rc;
@@ -604,7 +587,7 @@ static pg_code walk_limits(struct walk *w, const cJSON *doc, pg_policy *p)
 {
 	const cJSON *v;
 	size_t mark;
-	pg_code rc = get(w, doc, "limits", K_OBJECT, 0, &v);
+	pg_code rc = get(w, doc, "limits", PG_KIND_OBJECT, 0, &v);
 
 	if (rc != PG_OK || !v)
 		return rc;
@@ -661,7 +644,7 @@ static pg_code walk_person(struct walk *w, const cJSON *v, pg_policy_person *per
 	pg_code rc = known_members(w, v, person_members);
 
 	if (rc == PG_OK)
-		rc = get(w, v, "fingerprint", K_STRING, F_REQ, &fpr);
+		rc = get(w, v, "fingerprint", PG_KIND_STRING, F_REQ, &fpr);
 	if (rc == PG_OK && !pg_fpr_normalize(fpr->valuestring, person->fingerprint)) {
 		size_t mark = push_key(w, "fingerprint");
 
@@ -669,11 +652,11 @@ static pg_code walk_person(struct walk *w, const cJSON *v, pg_policy_person *per
 		pop(w, mark);
 	}
 	if (rc == PG_OK)
-		rc = get(w, v, "name", K_STRING, F_REQ | F_NONEMPTY, &name);
+		rc = get(w, v, "name", PG_KIND_STRING, F_REQ | F_NONEMPTY, &name);
 	if (rc == PG_OK)
 		rc = get_strlist(w, v, "roles", F_REQ, elem_role, &roles);
 	if (rc == PG_OK)
-		rc = get(w, v, "public_key", K_STRING, 0, &key);
+		rc = get(w, v, "public_key", PG_KIND_STRING, 0, &key);
 	if (rc == PG_OK && key && !strstr(key->valuestring, ARMOR_HEADER)) {
 		size_t mark = push_key(w, "public_key");
 
@@ -694,7 +677,7 @@ static pg_code walk_people(struct walk *w, const cJSON *doc, pg_policy *p)
 	const cJSON *list, *it;
 	const char **fprs = NULL;
 	size_t mark, n, dup, first;
-	pg_code rc = get(w, doc, "people", K_ARRAY, F_REQ, &list);
+	pg_code rc = get(w, doc, "people", PG_KIND_ARRAY, F_REQ, &list);
 
 	if (rc != PG_OK)
 		return rc;
@@ -709,7 +692,7 @@ static pg_code walk_people(struct walk *w, const cJSON *doc, pg_policy *p)
 		size_t m = push_index(w, p->npeople);
 		pg_policy_person *person = &p->people[p->npeople];
 
-		rc = check_kind(w, it, K_OBJECT);
+		rc = check_kind(w, it, PG_KIND_OBJECT);
 		if (rc == PG_OK)
 			rc = walk_person(w, it, person);
 		pop(w, m);
@@ -748,7 +731,7 @@ static pg_code walk_rule(struct walk *w, const cJSON *v, pg_policy_rule *rule,
 	size_t mark;
 
 	if (rc == PG_OK)
-		rc = get(w, v, "from", K_STRING, F_REQ, &from);
+		rc = get(w, v, "from", PG_KIND_STRING, F_REQ, &from);
 	if (rc == PG_OK) {
 		if (strcmp(from->valuestring, "*") == 0) {
 			rule->from = PG_POLICY_ANY;
@@ -761,7 +744,7 @@ static pg_code walk_rule(struct walk *w, const cJSON *v, pg_policy_rule *rule,
 		}
 	}
 	if (rc == PG_OK)
-		rc = get(w, v, "to", K_STRING, F_REQ, &to);
+		rc = get(w, v, "to", PG_KIND_STRING, F_REQ, &to);
 	if (rc == PG_OK) {
 		mark = push_key(w, "to");
 		st = pg_state_parse(to->valuestring);
@@ -809,7 +792,7 @@ static pg_code walk_transitions(struct walk *w, const cJSON *doc, pg_policy *p)
 	const cJSON *list, *it;
 	struct rule_seen *seen = NULL;
 	size_t mark, n, reviewers = 0;
-	pg_code rc = get(w, doc, "transitions", K_ARRAY, F_REQ, &list);
+	pg_code rc = get(w, doc, "transitions", PG_KIND_ARRAY, F_REQ, &list);
 
 	if (rc != PG_OK)
 		return rc;
@@ -828,7 +811,7 @@ static pg_code walk_transitions(struct walk *w, const cJSON *doc, pg_policy *p)
 		pg_policy_rule *rule = &p->rules[p->nrules];
 
 		rule->index = p->nrules;
-		rc = check_kind(w, it, K_OBJECT);
+		rc = check_kind(w, it, PG_KIND_OBJECT);
 		if (rc == PG_OK)
 			rc = walk_rule(w, it, rule, reviewers, seen);
 		pop(w, m);
@@ -853,7 +836,7 @@ static pg_code walk_policy(struct walk *w, const cJSON *doc, pg_policy *p)
 	if (rc == PG_OK)
 		rc = known_members(w, doc, root_members);
 	if (rc == PG_OK)
-		rc = get(w, doc, "name", K_STRING, F_NONEMPTY, &name);
+		rc = get(w, doc, "name", PG_KIND_STRING, F_NONEMPTY, &name);
 	if (rc == PG_OK)
 		p->name = name ? name->valuestring : NULL;
 	if (rc == PG_OK)

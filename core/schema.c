@@ -378,7 +378,6 @@ static pg_code oom(struct sctx *c)
 
 /* =========================================================== value forms */
 
-enum kind { K_STRING, K_UINT, K_NUMBER, K_BOOL, K_OBJECT, K_ARRAY, K_ANY };
 
 /* Numeric ranges of member-document numbers. */
 enum range { R_ANY, R_NONNEG, R_UNIT, R_PROB };
@@ -411,42 +410,49 @@ static int is_rfc3339(const char *s)
 	return pg_rfc3339_parse(s, NULL) == 0;
 }
 
-/* Checks v (not NULL) at the current path against kind k.  An integer that
- * is a number but not in 0..2^53-1 is mpk.json.number (a JSON rule of
- * section 7); a wrong type is mpk.schema. */
-static pg_code check_kind(struct sctx *c, const cJSON *v, enum kind k)
+pg_code pg_schema_kind(const cJSON *v, pg_kind k, const char **why)
 {
+	*why = "";
 	switch (k) {
-	case K_STRING:
+	case PG_KIND_STRING:
 		if (!cJSON_IsString(v) || !v->valuestring)
-			return fail(c, PG_SCHEMA, _("not a string"));
+			return *why = _("not a string"), PG_SCHEMA;
 		break;
-	case K_UINT:
+	case PG_KIND_UINT:
 		if (!cJSON_IsNumber(v))
-			return fail(c, PG_SCHEMA, _("not an integer"));
+			return *why = _("not an integer"), PG_SCHEMA;
 		if (!pg_json_is_uint(v, PG_INT_MAX))
-			return fail(c, PG_JSON_NUMBER, _("not an integer in 0..2^53-1"));
+			return *why = _("not an integer in 0..2^53-1"), PG_JSON_NUMBER;
 		break;
-	case K_NUMBER:
+	case PG_KIND_NUMBER:
 		if (!cJSON_IsNumber(v))
-			return fail(c, PG_SCHEMA, _("not a number"));
+			return *why = _("not a number"), PG_SCHEMA;
 		break;
-	case K_BOOL:
+	case PG_KIND_BOOL:
 		if (!cJSON_IsBool(v))
-			return fail(c, PG_SCHEMA, _("not true or false"));
+			return *why = _("not true or false"), PG_SCHEMA;
 		break;
-	case K_OBJECT:
+	case PG_KIND_OBJECT:
 		if (!cJSON_IsObject(v))
-			return fail(c, PG_SCHEMA, _("not an object"));
+			return *why = _("not an object"), PG_SCHEMA;
 		break;
-	case K_ARRAY:
+	case PG_KIND_ARRAY:
 		if (!cJSON_IsArray(v))
-			return fail(c, PG_SCHEMA, _("not an array"));
+			return *why = _("not an array"), PG_SCHEMA;
 		break;
-	case K_ANY:
+	case PG_KIND_ANY:
 		break;
 	}
 	return PG_OK;
+}
+
+/* pg_schema_kind at the current path. */
+static pg_code check_kind(struct sctx *c, const cJSON *v, pg_kind k)
+{
+	const char *why;
+	pg_code rc = pg_schema_kind(v, k, &why);
+
+	return rc ? fail(c, rc, "%s", why) : PG_OK;
 }
 
 /* Looks up member key of obj and checks its kind, with the path pushed.
@@ -454,7 +460,7 @@ static pg_code check_kind(struct sctx *c, const cJSON *v, enum kind k)
  * with F_NONEMPTY must not be empty, arrays with F_NONEMPTY need an
  * element.  The path is popped again before returning. */
 static pg_code get(struct sctx *c, const cJSON *obj, const char *key,
-		   enum kind k, int flags, const cJSON **out)
+		   pg_kind k, int flags, const cJSON **out)
 {
 	const cJSON *v = pg_json_get(obj, key);
 	size_t mark = push_key(c, key);
@@ -468,9 +474,9 @@ static pg_code get(struct sctx *c, const cJSON *obj, const char *key,
 	}
 	rc = check_kind(c, v, k);
 	if (rc == PG_OK && (flags & F_NONEMPTY)) {
-		if (k == K_STRING && v->valuestring[0] == '\0')
+		if (k == PG_KIND_STRING && v->valuestring[0] == '\0')
 			rc = fail(c, PG_SCHEMA, _("empty"));
-		else if (k == K_ARRAY && !v->child)
+		else if (k == PG_KIND_ARRAY && !v->child)
 			rc = fail(c, PG_SCHEMA, _("empty"));
 	}
 	if (rc == PG_OK)
@@ -485,7 +491,7 @@ static pg_code get_str(struct sctx *c, const cJSON *obj, const char *key,
 		       int flags, const char **out)
 {
 	const cJSON *v;
-	pg_code rc = get(c, obj, key, K_STRING, flags, &v);
+	pg_code rc = get(c, obj, key, PG_KIND_STRING, flags, &v);
 
 	if (out)
 		*out = v ? v->valuestring : NULL;
@@ -515,7 +521,7 @@ static pg_code get_uint(struct sctx *c, const cJSON *obj, const char *key, int f
 {
 	const cJSON *v;
 
-	return get(c, obj, key, K_UINT, flags, &v);
+	return get(c, obj, key, PG_KIND_UINT, flags, &v);
 }
 
 static pg_code check_range(struct sctx *c, double d, enum range r)
@@ -543,7 +549,7 @@ static pg_code get_num(struct sctx *c, const cJSON *obj, const char *key,
 		       int flags, enum range r)
 {
 	const cJSON *v;
-	pg_code rc = get(c, obj, key, K_NUMBER, flags, &v);
+	pg_code rc = get(c, obj, key, PG_KIND_NUMBER, flags, &v);
 
 	if (rc == PG_OK && v) {
 		size_t mark = push_key(c, key);
@@ -558,7 +564,7 @@ static pg_code get_bool(struct sctx *c, const cJSON *obj, const char *key, int f
 {
 	const cJSON *v;
 
-	return get(c, obj, key, K_BOOL, flags, &v);
+	return get(c, obj, key, PG_KIND_BOOL, flags, &v);
 }
 
 /* An array member of strings. */
@@ -566,7 +572,7 @@ static pg_code get_strlist(struct sctx *c, const cJSON *obj, const char *key, in
 {
 	const cJSON *list, *it;
 	size_t mark, i = 0;
-	pg_code rc = get(c, obj, key, K_ARRAY, flags, &list);
+	pg_code rc = get(c, obj, key, PG_KIND_ARRAY, flags, &list);
 
 	if (rc != PG_OK || !list)
 		return rc;
@@ -574,7 +580,7 @@ static pg_code get_strlist(struct sctx *c, const cJSON *obj, const char *key, in
 	cJSON_ArrayForEach(it, list) {
 		size_t m = push_index(c, i++);
 
-		rc = check_kind(c, it, K_STRING);
+		rc = check_kind(c, it, PG_KIND_STRING);
 		pop(c, m);
 		if (rc != PG_OK)
 			break;
@@ -592,7 +598,7 @@ static pg_code get_objlist(struct sctx *c, const cJSON *obj, const char *key,
 {
 	const cJSON *list, *it;
 	size_t mark, i = 0;
-	pg_code rc = get(c, obj, key, K_ARRAY, flags, &list);
+	pg_code rc = get(c, obj, key, PG_KIND_ARRAY, flags, &list);
 
 	if (rc != PG_OK || !list)
 		return rc;
@@ -600,7 +606,7 @@ static pg_code get_objlist(struct sctx *c, const cJSON *obj, const char *key,
 	cJSON_ArrayForEach(it, list) {
 		size_t m = push_index(c, i++);
 
-		rc = check_kind(c, it, K_OBJECT);
+		rc = check_kind(c, it, PG_KIND_OBJECT);
 		if (rc == PG_OK)
 			rc = each(c, it, ctx);
 		pop(c, m);
@@ -617,7 +623,7 @@ static pg_code get_objmember(struct sctx *c, const cJSON *obj, const char *key,
 {
 	const cJSON *v;
 	size_t mark;
-	pg_code rc = get(c, obj, key, K_OBJECT, flags, &v);
+	pg_code rc = get(c, obj, key, PG_KIND_OBJECT, flags, &v);
 
 	if (rc != PG_OK || !v)
 		return rc;
@@ -635,7 +641,7 @@ static pg_code perm_set(struct sctx *c, const cJSON *v, void *ctx)
 	pg_code rc = PG_OK;
 
 	(void)ctx;
-	rc = check_kind(c, v, K_OBJECT);
+	rc = check_kind(c, v, PG_KIND_OBJECT);
 	for (size_t i = 0; rc == PG_OK && i < sizeof lists / sizeof lists[0]; i++)
 		rc = get_strlist(c, v, lists[i], 0);
 	return rc;
@@ -744,7 +750,7 @@ static pg_code manifest_parents(struct sctx *c, const cJSON *m, size_t *count)
 	const char **ids = NULL;
 	const cJSON *list, *it;
 	size_t mark, n, i = 0, dup, first;
-	pg_code rc = get(c, m, "parents", K_ARRAY, F_REQ, &list);
+	pg_code rc = get(c, m, "parents", PG_KIND_ARRAY, F_REQ, &list);
 
 	*count = 0;
 	if (rc != PG_OK)
@@ -758,7 +764,7 @@ static pg_code manifest_parents(struct sctx *c, const cJSON *m, size_t *count)
 	cJSON_ArrayForEach(it, list) {
 		size_t m2 = push_index(c, i);
 
-		rc = check_kind(c, it, K_STRING);
+		rc = check_kind(c, it, PG_KIND_STRING);
 		if (rc == PG_OK && !is_pack_id(it->valuestring))
 			rc = fail(c, PG_SCHEMA, _("not a pack id (\"sha256:\" and 64 lowercase hex)"));
 		pop(c, m2);
@@ -847,7 +853,7 @@ static pg_code file_entry(struct sctx *c, const cJSON *f, const pg_limits *lim,
 	size_t mark;
 	pg_code rc;
 
-	rc = check_kind(c, f, K_OBJECT);
+	rc = check_kind(c, f, PG_KIND_OBJECT);
 	if (rc != PG_OK)
 		return rc;
 
@@ -939,7 +945,7 @@ static pg_code manifest_files(struct sctx *c, const cJSON *m, const pg_limits *l
 	char detail[256];
 	pg_code rc;
 
-	rc = get(c, m, "files", K_ARRAY, F_REQ, &files);
+	rc = get(c, m, "files", PG_KIND_ARRAY, F_REQ, &files);
 	if (rc != PG_OK)
 		return rc;
 	mark = push_key(c, "files");
@@ -1240,7 +1246,7 @@ static pg_code doc_lineage(struct sctx *c, const cJSON *doc, const cJSON *manife
 	if (rc == PG_OK) {
 		const cJSON *v;
 
-		rc = get(c, doc, "operator_params", K_OBJECT, 0, &v);
+		rc = get(c, doc, "operator_params", PG_KIND_OBJECT, 0, &v);
 	}
 	if (rc == PG_OK)
 		rc = get_objlist(c, doc, "data", 0, lineage_data, NULL);
@@ -1262,7 +1268,7 @@ static pg_code eval_metric(struct sctx *c, const cJSON *v, void *ctx)
 	if (rc == PG_OK)
 		rc = get_num(c, v, "value", F_REQ, R_ANY);
 	if (rc == PG_OK)
-		rc = get(c, v, "ci", K_ARRAY, 0, &ci);
+		rc = get(c, v, "ci", PG_KIND_ARRAY, 0, &ci);
 	if (rc == PG_OK && ci) {
 		size_t mark = push_key(c, "ci");
 		const cJSON *lo = ci->child, *hi = lo ? lo->next : NULL;
@@ -1272,11 +1278,11 @@ static pg_code eval_metric(struct sctx *c, const cJSON *v, void *ctx)
 		} else {
 			size_t m2 = push_index(c, 0);
 
-			rc = check_kind(c, lo, K_NUMBER);
+			rc = check_kind(c, lo, PG_KIND_NUMBER);
 			pop(c, m2);
 			if (rc == PG_OK) {
 				m2 = push_index(c, 1);
-				rc = check_kind(c, hi, K_NUMBER);
+				rc = check_kind(c, hi, PG_KIND_NUMBER);
 				pop(c, m2);
 			}
 			if (rc == PG_OK && lo->valuedouble > hi->valuedouble)
@@ -1465,7 +1471,7 @@ static pg_code doc_evaluation_card(struct sctx *c, const cJSON *doc)
 			      _("not an RFC 3339 UTC timestamp (YYYY-MM-DDTHH:MM:SSZ)"),
 			      NULL);
 	if (rc == PG_OK) {
-		rc = get(c, doc, "environment", K_ANY, 0, &env);
+		rc = get(c, doc, "environment", PG_KIND_ANY, 0, &env);
 		if (rc == PG_OK && env && !cJSON_IsString(env) && !cJSON_IsObject(env)) {
 			size_t mark = push_key(c, "environment");
 
@@ -1574,14 +1580,14 @@ static pg_code doc_rollback(struct sctx *c, const cJSON *doc)
 	size_t mark, i = 0;
 	pg_code rc;
 
-	rc = get(c, doc, "compatible_prior", K_ARRAY, F_REQ, &list);
+	rc = get(c, doc, "compatible_prior", PG_KIND_ARRAY, F_REQ, &list);
 	if (rc != PG_OK)
 		return rc;
 	mark = push_key(c, "compatible_prior");
 	cJSON_ArrayForEach(it, list) {
 		size_t m2 = push_index(c, i++);
 
-		rc = check_kind(c, it, K_STRING);
+		rc = check_kind(c, it, PG_KIND_STRING);
 		if (rc == PG_OK && !is_pack_id(it->valuestring))
 			rc = fail(c, PG_SCHEMA,
 				  _("not a pack id (\"sha256:\" and 64 lowercase hex)"));

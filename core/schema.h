@@ -144,6 +144,23 @@ pg_code pg_schema_member(pg_role role, const cJSON *doc, const cJSON *manifest, 
  * ("environment_permissions": failures read
  * "environment_permissions.tools[0]: not a string").  v NULL is "missing".
  * mpk.schema on failure. */
+/* The JSON kinds a schema asks for. */
+typedef enum pg_kind {
+	PG_KIND_STRING,
+	PG_KIND_UINT,   /* an integer in 0..2^53-1 */
+	PG_KIND_NUMBER,
+	PG_KIND_BOOL,
+	PG_KIND_OBJECT,
+	PG_KIND_ARRAY,
+	PG_KIND_ANY
+} pg_kind;
+
+/* Whether v (not NULL) is of kind k: PG_OK, else the code — mpk.schema for
+ * a wrong type, mpk.json.number for a number that is not an integer in
+ * range (a JSON rule of section 7) — and in *why the reason (translated,
+ * static) for the caller's message, which adds the field path. */
+pg_code pg_schema_kind(const cJSON *v, pg_kind k, const char **why);
+
 pg_code pg_schema_permission_set(const cJSON *v, const char *where, pg_error *err);
 
 #endif
