@@ -66,7 +66,9 @@ static void build(tui *t, tui_view *v, int w)
 	l = tl_new(x);
 	tl_add(x, l, TC_HEADER, _(" Audit chain  "));
 	if (A->chain_rc == PG_OK) {
-		tl_addf(x, l, TC_CHECK_PASS, _("\xe2\x9c\x93 intact, %lld entries in the registry"),
+		tl_addf(x, l, TC_CHECK_PASS,
+		        ngettext("\xe2\x9c\x93 intact, %lld entry in the registry",
+		                 "\xe2\x9c\x93 intact, %lld entries in the registry", (unsigned long)A->chain_count),
 		        (long long)A->chain_count);
 	} else {
 		tl_addf(x, l, TC_CHECK_FAIL, "\xe2\x9c\x97 %s", pg_code_name(A->chain_rc));
@@ -77,7 +79,8 @@ static void build(tui *t, tui_view *v, int w)
 	for (size_t i = 0; i < A->e.n; i++)
 		nunsent += unsent(A, A->e.v[i].seq);
 	l = tl_new(x);
-	tl_addf(x, l, TC_DIM, _("   %zu statements about this pack"), A->e.n);
+	tl_addf(x, l, TC_DIM, ngettext("   %zu statement about this pack", "   %zu statements about this pack", A->e.n),
+	        A->e.n);
 	if (nunsent || A->noutbox) {
 		char buf[200];
 

@@ -120,6 +120,7 @@ static void build_metrics(struct eval *E, tui_text *x, int w)
 		int cw2 = nw + 1 + bw + 1 + nw, pad;
 
 		/* centred over the bars */
+		/* xgettext:no-c-format */
 		snprintf(ci, sizeof ci, "%s", _("95% CI"));
 		pad = (cw2 - (int)tui_width(ci)) / 2;
 		tl_addw(x, l, TC_HEADER, "", pad > 0 ? pad : 0, 0);

@@ -131,7 +131,7 @@ static void build(tui *t, tui_view *v, int w)
 	}
 	tl_new(x);
 	l = tl_new(x);
-	snprintf(buf, sizeof buf, _(" %zu packs"), L->g.nnodes);
+	snprintf(buf, sizeof buf, ngettext(" %zu pack", " %zu packs", L->g.nnodes), L->g.nnodes);
 	tl_add(x, l, TC_DIM, buf);
 	if (nmissing)
 		tl_addf(x, l, TC_MISSING, " \xc2\xb7 %zu %s", nmissing, _("not in the registry"));

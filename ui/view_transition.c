@@ -223,8 +223,11 @@ static void build(tui *t, tui_view *v, int w)
 		}
 	}
 	if (f->ignored_approvals) {
-		snprintf(buf, sizeof buf, _("%zu approval(s) of this pack do not count: their signatures do not "
-		                            "verify under the policy"), f->ignored_approvals);
+		snprintf(buf, sizeof buf,
+		         ngettext("%zu approval of this pack does not count: its signature does not verify under the policy",
+		                  "%zu approvals of this pack do not count: their signatures do not verify under the policy",
+		                  f->ignored_approvals),
+		         f->ignored_approvals);
 		tl_wrap(x, TC_LABEL, "", LW, TC_SIG_UNKNOWN, buf, w);
 	}
 
