@@ -2,6 +2,7 @@
 #include "digest.h"
 
 #include <pthread.h>
+#include <stdlib.h>
 #include <string.h>
 #include <gcrypt.h>
 
@@ -99,4 +100,87 @@ int pg_is_hex64(const char *s)
 int pg_is_pack_id(const char *s)
 {
 	return s && strncmp(s, "sha256:", 7) == 0 && pg_is_hex64(s + 7);
+}
+
+/* ------------------------------------------------------------ background */
+
+struct pg_sha256_bg {
+	pthread_t t;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	pg_sha256 *ctx;
+	const void *p;
+	size_t n;
+	int busy;  /* a block is posted and not hashed yet */
+	int quit;
+};
+
+static void *bg_main(void *arg)
+{
+	pg_sha256_bg *b = arg;
+
+	pthread_mutex_lock(&b->mu);
+	for (;;) {
+		while (!b->busy && !b->quit)
+			pthread_cond_wait(&b->cv, &b->mu);
+		if (!b->busy)
+			break; /* quit, nothing left */
+		pthread_mutex_unlock(&b->mu);
+		pg_sha256_update(b->ctx, b->p, b->n);
+		pthread_mutex_lock(&b->mu);
+		b->busy = 0;
+		pthread_cond_broadcast(&b->cv);
+	}
+	pthread_mutex_unlock(&b->mu);
+	return NULL;
+}
+
+pg_sha256_bg *pg_sha256_bg_start(pg_sha256 *ctx)
+{
+	pg_sha256_bg *b = calloc(1, sizeof *b);
+
+	if (!b)
+		return NULL;
+	b->ctx = ctx;
+	pthread_mutex_init(&b->mu, NULL);
+	pthread_cond_init(&b->cv, NULL);
+	if (pthread_create(&b->t, NULL, bg_main, b) != 0) {
+		pthread_mutex_destroy(&b->mu);
+		pthread_cond_destroy(&b->cv);
+		free(b);
+		return NULL;
+	}
+	return b;
+}
+
+void pg_sha256_bg_post(pg_sha256_bg *b, const void *p, size_t n)
+{
+	pthread_mutex_lock(&b->mu);
+	b->p = p;
+	b->n = n;
+	b->busy = 1;
+	pthread_cond_broadcast(&b->cv);
+	pthread_mutex_unlock(&b->mu);
+}
+
+void pg_sha256_bg_wait(pg_sha256_bg *b)
+{
+	pthread_mutex_lock(&b->mu);
+	while (b->busy)
+		pthread_cond_wait(&b->cv, &b->mu);
+	pthread_mutex_unlock(&b->mu);
+}
+
+void pg_sha256_bg_stop(pg_sha256_bg *b)
+{
+	if (!b)
+		return;
+	pthread_mutex_lock(&b->mu);
+	b->quit = 1;
+	pthread_cond_broadcast(&b->cv);
+	pthread_mutex_unlock(&b->mu);
+	pthread_join(b->t, NULL); /* it hashes what was posted, then ends */
+	pthread_mutex_destroy(&b->mu);
+	pthread_cond_destroy(&b->cv);
+	free(b);
 }

@@ -239,6 +239,9 @@ struct extract {
  * on its way to the disk leaves that sync little to wait for. */
 #define WRITEBACK_STEP ((uint64_t)8 * 1024 * 1024)
 
+/* Members from this size on are hashed on a second thread while extracted. */
+#define HASH_BG_MIN ((uint64_t)4 * 1024 * 1024)
+
 static int extract_note(struct extract *x, const char *path)
 {
 	if (x->nmade == x->capmade) {
@@ -765,6 +768,7 @@ static pg_code stream_entry(struct loader *L, const char *path, pg_pack_file *f,
 	int sniffed = 0;
 	uint64_t got = 0;
 	pg_sha256 sha;
+	pg_sha256_bg *bg = NULL;
 	char hex[PG_SHA256_HEX];
 	pg_code rc;
 
@@ -777,6 +781,10 @@ static pg_code stream_entry(struct loader *L, const char *path, pg_pack_file *f,
 			rc = pg_err_errno(L->err, e, 1, path);
 			goto out;
 		}
+		/* a large member is hashed on a second thread while this one
+		 * writes it (NULL: hashed here) */
+		if (size >= HASH_BG_MIN)
+			bg = pg_sha256_bg_start(&sha);
 	}
 	for (;;) {
 		const void *p;
@@ -808,7 +816,10 @@ static pg_code stream_entry(struct loader *L, const char *path, pg_pack_file *f,
 			}
 		}
 		got += n;
-		pg_sha256_update(&sha, p, n);
+		if (bg)
+			pg_sha256_bg_post(bg, p, n);
+		else
+			pg_sha256_update(&sha, p, n);
 		if (keep) {
 			int b = pg_buf_add(keep, p, n);
 			if (b) {
@@ -823,7 +834,11 @@ static pg_code stream_entry(struct loader *L, const char *path, pg_pack_file *f,
 				goto out;
 			}
 		}
+		if (bg)
+			pg_sha256_bg_wait(bg); /* p is libarchive's until the next read */
 	}
+	pg_sha256_bg_stop(bg);
+	bg = NULL;
 	if (!sniffed) {
 		rc = pg_path_sniff(head, nhead, path, L->err);
 		if (rc)
@@ -850,6 +865,7 @@ static pg_code stream_entry(struct loader *L, const char *path, pg_pack_file *f,
 		f->status = PG_FILE_OK;
 	return PG_OK;
 out:
+	pg_sha256_bg_stop(bg);
 	pg_sha256_abort(&sha);
 	return rc;
 }

@@ -487,6 +487,47 @@ START_TEST(test_good_extract)
 }
 END_TEST
 
+/* A member large enough to be hashed on a second thread while it is
+ * extracted: the same bytes land on disk, and a flipped byte in its middle
+ * is still mpk.digest.mismatch with nothing left behind. */
+START_TEST(test_large_member_extract)
+{
+	const size_t big = 5 * 1024 * 1024 + 123;
+	unsigned char *data = malloc(big);
+	struct tmp t;
+	fx_spec s;
+	pg_pack *p;
+	pg_error err;
+	char path[PATH_MAX * 2];
+	size_t idx;
+
+	ck_assert_ptr_nonnull(data);
+	fx_fill(data, big, 7);
+	ck_assert_int_eq(fx_spec_good(&s), 0);
+	ck_assert_int_eq(fx_set_data(fx_get(&s, "model.onnx"), data, big), 0);
+	ck_assert_int_eq(fx_relist(&s), 0);
+	tmp_make(&t, "big");
+	p = load_good(&s, &t, PG_PACK_VERIFY, t.xdir);
+	snprintf(path, sizeof path, "%s/model.onnx", t.xdir);
+	assert_file_eq(path, data, big);
+	pg_pack_free(p);
+	empty_dir(t.xdir);
+
+	idx = fx_find(&s, "model.onnx");
+	ck_assert_uint_ne(fx_data_offset(&s, idx), FX_END);
+	s.post = fx_post_flip;
+	s.post_arg = (int64_t)(fx_data_offset(&s, idx) + big / 2);
+	ck_assert_int_eq(fx_write_pack(t.pack, &s), 0);
+	ck_assert_int_eq(load(t.pack, &s, PG_PACK_VERIFY, t.xdir, &p, &err), PG_DIGEST_MISMATCH);
+	ck_assert_ptr_null(p);
+	ck_assert_str_eq(err.path, "model.onnx");
+	ck_assert_int_eq(dir_count(t.xdir), 0);
+	tmp_remove(&t);
+	fx_spec_free(&s);
+	free(data);
+}
+END_TEST
+
 struct progress {
 	uint64_t max_done;
 	unsigned calls;
@@ -784,6 +825,7 @@ static Suite *pack_suite(void)
 	tcase_add_test(good, test_good_compressions_same_id);
 	tcase_add_test(good, test_good_signature);
 	tcase_add_test(good, test_good_extract);
+	tcase_add_test(good, test_large_member_extract);
 	tcase_add_test(good, test_bomb_not_read);
 	tcase_add_test(good, test_progress_cancel);
 	tcase_add_test(good, test_not_found);
