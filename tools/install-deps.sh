@@ -10,7 +10,7 @@ apt-get install -y --no-install-recommends \
 	libncurses-dev libsqlite3-dev libcjson-dev libarchive-dev libgpgme-dev \
 	libcurl4-openssl-dev check libgcrypt20-dev libunistring-dev \
 	zstd gnupg gpg-agent tmux jq sqlite3 \
-	docker-registry skopeo apache2-utils openssl \
+	docker-registry skopeo apache2-utils openssl curl \
 	clang libclang-rt-14-dev \
 	groff-base locales
 # the German catalog's tests need a German locale
