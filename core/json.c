@@ -850,3 +850,45 @@ const char *pg_json_str(const cJSON *v)
 		return NULL;
 	return v->valuestring;
 }
+
+/* ----------------------------------------------------------------- paths */
+
+static void jpath_advance(pg_jpath *p, int n)
+{
+	if (n < 0)
+		return;
+	if (p->len + (size_t)n >= sizeof p->s)
+		p->len = sizeof p->s - 1;
+	else
+		p->len += (size_t)n;
+}
+
+void pg_jpath_init(pg_jpath *p, const char *root)
+{
+	p->len = 0;
+	p->s[0] = '\0';
+	if (root && *root)
+		jpath_advance(p, snprintf(p->s, sizeof p->s, "%s", root));
+}
+
+size_t pg_jpath_key(pg_jpath *p, const char *key)
+{
+	size_t mark = p->len;
+
+	jpath_advance(p, snprintf(p->s + p->len, sizeof p->s - p->len, "%s%s", p->len ? "." : "", key ? key : ""));
+	return mark;
+}
+
+size_t pg_jpath_index(pg_jpath *p, size_t i)
+{
+	size_t mark = p->len;
+
+	jpath_advance(p, snprintf(p->s + p->len, sizeof p->s - p->len, "[%zu]", i));
+	return mark;
+}
+
+void pg_jpath_pop(pg_jpath *p, size_t mark)
+{
+	p->len = mark;
+	p->s[mark] = '\0';
+}

@@ -70,4 +70,20 @@ int pg_json_is_uint(const cJSON *v, uint64_t max);
 /* String value or NULL when v is NULL or not a string.  Borrowed. */
 const char *pg_json_str(const cJSON *v);
 
+/* A field path built while walking a document ("files[2].path"), for
+ * messages and err->path.  Too long a path is cut, never overrun. */
+#define PG_JPATH_MAX 512
+typedef struct pg_jpath {
+	char s[PG_JPATH_MAX]; /* NUL-terminated */
+	size_t len;
+} pg_jpath;
+
+/* Starts at root ("" or NULL: the document itself). */
+void pg_jpath_init(pg_jpath *p, const char *root);
+/* Appends ".key" ("key" at the root) or "[i]"; each returns the mark that
+ * pg_jpath_pop takes back to. */
+size_t pg_jpath_key(pg_jpath *p, const char *key);
+size_t pg_jpath_index(pg_jpath *p, size_t i);
+void pg_jpath_pop(pg_jpath *p, size_t mark);
+
 #endif

@@ -105,41 +105,22 @@ int pg_fpr_normalize(const char *s, char out[PG_FPR_SIZE])
 
 struct walk {
 	pg_error *err;
-	char path[512];
-	size_t len;
+	pg_jpath p;
 };
-
-static void advance(struct walk *w, int n)
-{
-	if (n < 0)
-		return;
-	if (w->len + (size_t)n >= sizeof w->path)
-		w->len = sizeof w->path - 1;
-	else
-		w->len += (size_t)n;
-}
 
 static size_t push_key(struct walk *w, const char *key)
 {
-	size_t mark = w->len;
-
-	advance(w, snprintf(w->path + w->len, sizeof w->path - w->len, "%s%s",
-			    w->len ? "." : "", key ? key : ""));
-	return mark;
+	return pg_jpath_key(&w->p, key);
 }
 
 static size_t push_index(struct walk *w, size_t i)
 {
-	size_t mark = w->len;
-
-	advance(w, snprintf(w->path + w->len, sizeof w->path - w->len, "[%zu]", i));
-	return mark;
+	return pg_jpath_index(&w->p, i);
 }
 
 static void pop(struct walk *w, size_t mark)
 {
-	w->len = mark;
-	w->path[mark] = '\0';
+	pg_jpath_pop(&w->p, mark);
 }
 
 /* Fails at the current path: err->path is the path and the message
@@ -155,8 +136,8 @@ static pg_code fail(struct walk *w, pg_code code, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(detail, sizeof detail, fmt, ap);
 	va_end(ap);
-	pg_error_path(w->err, "%s", w->path);
-	return pg_err(w->err, code, "%s: %s", w->len ? w->path : "policy", detail);
+	pg_error_path(w->err, "%s", w->p.s);
+	return pg_err(w->err, code, "%s: %s", w->p.len ? w->p.s : "policy", detail);
 }
 
 static pg_code oom(struct walk *w)
@@ -363,9 +344,9 @@ static pg_code get_strlist(struct walk *w, const cJSON *obj, const char *key,
 		goto out;
 	}
 	if (dup != SIZE_MAX) {
-		char list_path[sizeof w->path];
+		char list_path[sizeof w->p.s];
 
-		memcpy(list_path, w->path, sizeof list_path);
+		memcpy(list_path, w->p.s, sizeof list_path);
 		push_index(w, dup);
 		rc = fail(w, PG_SCHEMA, _("same value as %s[%zu]"), list_path, first);
 		goto out;

@@ -278,14 +278,12 @@ pg_code pg_operator_check(const char *op, size_t nparents, pg_error *err)
 
 /* ====================================================== walking context */
 
-#define FIELD_PATH_MAX 512
 
 struct sctx {
 	pg_error *err;
 	const char *doc;      /* document name, shown for the root */
 	int doc_prefix;       /* prefix every message with the document name */
-	char path[FIELD_PATH_MAX];
-	size_t len;
+	pg_jpath p;
 };
 
 static void ctx_init(struct sctx *c, pg_error *err, const char *doc,
@@ -294,47 +292,24 @@ static void ctx_init(struct sctx *c, pg_error *err, const char *doc,
 	c->err = err;
 	c->doc = doc;
 	c->doc_prefix = doc_prefix;
-	c->path[0] = '\0';
-	c->len = 0;
-	if (where) {
-		snprintf(c->path, sizeof c->path, "%s", where);
-		c->len = strlen(c->path);
-	}
-}
-
-static void advance(struct sctx *c, int n)
-{
-	if (n < 0)
-		return;
-	if (c->len + (size_t)n >= sizeof c->path)
-		c->len = sizeof c->path - 1;
-	else
-		c->len += (size_t)n;
+	pg_jpath_init(&c->p, where);
 }
 
 /* Appends ".key" (or "key" at the root); returns the mark for pop(). */
 static size_t push_key(struct sctx *c, const char *key)
 {
-	size_t mark = c->len;
-
-	advance(c, snprintf(c->path + c->len, sizeof c->path - c->len, "%s%s",
-			    c->len ? "." : "", key ? key : ""));
-	return mark;
+	return pg_jpath_key(&c->p, key);
 }
 
 /* Appends "[i]"; returns the mark for pop(). */
 static size_t push_index(struct sctx *c, size_t i)
 {
-	size_t mark = c->len;
-
-	advance(c, snprintf(c->path + c->len, sizeof c->path - c->len, "[%zu]", i));
-	return mark;
+	return pg_jpath_index(&c->p, i);
 }
 
 static void pop(struct sctx *c, size_t mark)
 {
-	c->len = mark;
-	c->path[mark] = '\0';
+	pg_jpath_pop(&c->p, mark);
 }
 
 /* Fails at the current path: err->path is the path, the message
@@ -350,12 +325,12 @@ static pg_code fail(struct sctx *c, pg_code code, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(detail, sizeof detail, fmt, ap);
 	va_end(ap);
-	pg_error_path(c->err, "%s", c->path);
-	if (c->len == 0)
+	pg_error_path(c->err, "%s", c->p.s);
+	if (c->p.len == 0)
 		return pg_err(c->err, code, "%s: %s", c->doc ? c->doc : "", detail);
 	if (c->doc_prefix && c->doc)
-		return pg_err(c->err, code, "%s: %s: %s", c->doc, c->path, detail);
-	return pg_err(c->err, code, "%s: %s", c->path, detail);
+		return pg_err(c->err, code, "%s: %s: %s", c->doc, c->p.s, detail);
+	return pg_err(c->err, code, "%s: %s", c->p.s, detail);
 }
 
 /* Re-states an error another module filled (code and message kept) at the

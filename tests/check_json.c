@@ -719,6 +719,44 @@ END_TEST
 
 #define COUNT(a) ((int)(sizeof(a) / sizeof((a)[0])))
 
+/* The field paths messages name: keys, indexes, marks to go back to, and
+ * a path too long for the buffer cut, never overrun. */
+START_TEST(test_jpath)
+{
+	pg_jpath p;
+	size_t m1, m2;
+	char key[300];
+
+	pg_jpath_init(&p, NULL);
+	ck_assert_str_eq(p.s, "");
+	m1 = pg_jpath_key(&p, "files");
+	m2 = pg_jpath_index(&p, 2);
+	pg_jpath_key(&p, "path");
+	ck_assert_str_eq(p.s, "files[2].path");
+	pg_jpath_pop(&p, m2);
+	ck_assert_str_eq(p.s, "files");
+	pg_jpath_pop(&p, m1);
+	ck_assert_str_eq(p.s, "");
+	ck_assert_uint_eq(p.len, 0);
+
+	pg_jpath_init(&p, "people[1]");
+	pg_jpath_key(&p, "roles");
+	ck_assert_str_eq(p.s, "people[1].roles");
+
+	memset(key, 'k', sizeof key - 1);
+	key[sizeof key - 1] = '\0';
+	pg_jpath_init(&p, "");
+	pg_jpath_key(&p, key);
+	m1 = pg_jpath_key(&p, key);
+	ck_assert_uint_eq(p.len, PG_JPATH_MAX - 1);
+	ck_assert_uint_eq(strlen(p.s), PG_JPATH_MAX - 1);
+	pg_jpath_index(&p, 7);
+	ck_assert_uint_eq(strlen(p.s), PG_JPATH_MAX - 1);
+	pg_jpath_pop(&p, m1);
+	ck_assert_uint_eq(strlen(p.s), sizeof key - 1);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("json");
@@ -747,6 +785,7 @@ int main(void)
 	tcase_add_test(acc, test_is_uint_special);
 	tcase_add_test(acc, test_get_and_str);
 	tcase_add_test(acc, test_limits_from);
+	tcase_add_test(acc, test_jpath);
 	suite_add_tcase(s, acc);
 
 	return pg_check_run(s);
