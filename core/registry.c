@@ -3500,7 +3500,9 @@ pg_code pg_reg_chain_verify(pg_reg *reg, int64_t *count, int64_t *bad_seq, pg_er
 			want = strtoll(head_seq, NULL, 10);
 		if (want > n) {
 			bad = n + 1;
-			snprintf(why, sizeof why, _("entry %lld is missing (the chain had %lld entries)"),
+			snprintf(why, sizeof why,
+			         ngettext("entry %lld is missing (the chain had %lld entry)",
+			                  "entry %lld is missing (the chain had %lld entries)", (unsigned long)want),
 			         (long long)(n + 1), want);
 		} else if (want < n || (n > 0 && strcmp(head, prev) != 0)) {
 			bad = want < n ? want + 1 : n;

@@ -3412,7 +3412,10 @@ static pg_code check_history(pg_reg *reg, const struct pulled *pk, size_t k, str
 				if (outbox[j] == lseq[i])
 					unsent++;
 		if (unsent < nlocal - nchain)
-			snprintf(why, cap, _("the registry shows %zu transitions, %zu are known and sent here (a rollback)"),
+			/* the second count is the larger one: a plural */
+			snprintf(why, cap,
+			         ngettext("the registry shows %zu transition, %zu are known and sent here (a rollback)",
+			                  "the registry shows %zu transitions, %zu are known and sent here (a rollback)", nchain),
 			         nchain, nlocal - unsent);
 	}
 out:
@@ -3715,7 +3718,10 @@ pg_code pg_remote_pull(pg_remote *r, pg_review *rv, const char *name, const char
 		rc = PG_OK;
 	}
 	if (nitems && !rv->policy) {
-		warn(r, res, _("no policy: the %zu statements of %s are not replayed"), nitems, repo);
+		warn(r, res,
+		     ngettext("no policy: the %zu statement of %s is not replayed",
+		              "no policy: the %zu statements of %s are not replayed", nitems),
+		     nitems, repo);
 		for (size_t i = 0; i < nitems; i++) {
 			res->stmts[items[i].res].status = PG_REMOTE_SKIPPED;
 			items[i].done = 1;
