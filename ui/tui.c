@@ -133,20 +133,22 @@ void tui_age(const tui *t, const char *rfc3339, char *buf, size_t cap)
 		return;
 	}
 	d = (long long)(t->now - then);
+	/* TRANSLATORS: ages in a narrow column of the pack list: a number and
+	 * the shortest unit (seconds, minutes, hours, days, months, years) */
 	if (d < 0)
 		snprintf(buf, cap, "%s", _("future"));
 	else if (d < 60)
-		snprintf(buf, cap, "%llds", d);
+		snprintf(buf, cap, _("%llds"), d);
 	else if (d < 3600)
-		snprintf(buf, cap, "%lldm", d / 60);
+		snprintf(buf, cap, _("%lldm"), d / 60);
 	else if (d < 86400)
-		snprintf(buf, cap, "%lldh", d / 3600);
+		snprintf(buf, cap, _("%lldh"), d / 3600);
 	else if (d < 86400LL * 60)
-		snprintf(buf, cap, "%lldd", d / 86400);
+		snprintf(buf, cap, _("%lldd"), d / 86400);
 	else if (d < 86400LL * 730)
-		snprintf(buf, cap, "%lldmo", d / (86400LL * 30));
+		snprintf(buf, cap, _("%lldmo"), d / (86400LL * 30));
 	else
-		snprintf(buf, cap, "%lldy", d / (86400LL * 365));
+		snprintf(buf, cap, _("%lldy"), d / (86400LL * 365));
 }
 
 /* ------------------------------------------------------------ views */

@@ -92,7 +92,8 @@ static void build_header(tui *t, struct eval *E, tui_text *x, int w)
 	if (E->c.environment[0])
 		tl_wrap(x, TC_LABEL, _(" environment"), 14, TC_NORMAL, E->c.environment, w);
 	tui_age(t, E->c.created_at, age, sizeof age);
-	snprintf(buf, sizeof buf, "%s  (%s %s)", E->c.created_at, age, _("ago"));
+	/* TRANSLATORS: a timestamp and how long ago it was ("3d") */
+	snprintf(buf, sizeof buf, _("%s  (%s ago)"), E->c.created_at, age);
 	tl_wrap(x, TC_LABEL, _(" created"), 14, TC_NORMAL, buf, w);
 	tl_wrap(x, TC_LABEL, _(" vs champion"), 14, E->c.has_champion ? TC_NORMAL : TC_DIM,
 	        E->c.has_champion ? E->champ_label : _("no champion block in the card"), w);

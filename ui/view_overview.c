@@ -262,7 +262,8 @@ static void build(tui *t, tui_view *v, int w)
 	kv(x, _("Version"), TC_NORMAL, p->version, w);
 	kv(x, _("Id"), TC_NORMAL, p->id, w);
 	tui_age(t, p->created_at, age, sizeof age);
-	snprintf(buf, sizeof buf, "%s  (%s %s)", p->created_at, age, _("ago"));
+	/* TRANSLATORS: a timestamp and how long ago it was ("3d") */
+	snprintf(buf, sizeof buf, _("%s  (%s ago)"), p->created_at, age);
 	kv(x, _("Created"), TC_NORMAL, buf, w);
 	kv(x, _("Operator"), TC_NORMAL, p->operator, w);
 	snprintf(buf, sizeof buf, "%s \xe2\x86\x92 %s", str(m, "input_contract"), str(m, "output_contract"));
