@@ -20,6 +20,7 @@
 #include "policy.h"
 #include "rfc3339.h"
 #include "schema.h"
+#include "walk.h"
 
 #define DAY_SECONDS 86400
 
@@ -103,95 +104,17 @@ int pg_fpr_normalize(const char *s, char out[PG_FPR_SIZE])
 
 /* ================================================================ walking */
 
-struct walk {
-	pg_error *err;
-	pg_jpath p;
-};
-
-static size_t push_key(struct walk *w, const char *key)
+static pg_code oom(pg_walk *w)
 {
-	return pg_jpath_key(&w->p, key);
-}
-
-static size_t push_index(struct walk *w, size_t i)
-{
-	return pg_jpath_index(&w->p, i);
-}
-
-static void pop(struct walk *w, size_t mark)
-{
-	pg_jpath_pop(&w->p, mark);
-}
-
-/* Fails at the current path: err->path is the path and the message
- * "path: detail" ("policy: detail" at the root). */
-static pg_code fail(struct walk *w, pg_code code, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static pg_code fail(struct walk *w, pg_code code, const char *fmt, ...)
-{
-	char detail[768];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(detail, sizeof detail, fmt, ap);
-	va_end(ap);
-	pg_error_path(w->err, "%s", w->p.s);
-	return pg_err(w->err, code, "%s: %s", w->p.len ? w->p.s : "policy", detail);
-}
-
-static pg_code oom(struct walk *w)
-{
-	return fail(w, PG_IO_MEMORY, _("out of memory"));
+	return pg_walk_fail(w, PG_IO_MEMORY, _("out of memory"));
 }
 
 
-#define F_REQ 1      /* member required */
-#define F_NONEMPTY 2 /* string not empty; array with an element */
-
-/* pg_schema_kind at the current path. */
-static pg_code check_kind(struct walk *w, const cJSON *v, pg_kind k)
-{
-	const char *why;
-	pg_code rc = pg_schema_kind(v, k, &why);
-
-	return rc ? fail(w, rc, "%s", why) : PG_OK;
-}
-
-/* Member key of obj, checked against kind k with the path pushed; *out is
- * the member or NULL when absent.  The path is popped before returning. */
-static pg_code get(struct walk *w, const cJSON *obj, const char *key,
-		   pg_kind k, int flags, const cJSON **out)
-{
-	const cJSON *v = pg_json_get(obj, key);
-	size_t mark = push_key(w, key);
-	pg_code rc = PG_OK;
-
-	*out = NULL;
-	if (!v) {
-		if (flags & F_REQ)
-			rc = fail(w, PG_SCHEMA, _("missing"));
-		goto out;
-	}
-	rc = check_kind(w, v, k);
-	if (rc == PG_OK && (flags & F_NONEMPTY)) {
-		if (k == PG_KIND_STRING && v->valuestring[0] == '\0')
-			rc = fail(w, PG_SCHEMA, _("empty"));
-		else if (k == PG_KIND_ARRAY && !v->child)
-			rc = fail(w, PG_SCHEMA, _("empty"));
-	}
-	if (rc == PG_OK)
-		*out = v;
-out:
-	pop(w, mark);
-	return rc;
-}
-
-static pg_code get_uint(struct walk *w, const cJSON *obj, const char *key,
+static pg_code get_uint(pg_walk *w, const cJSON *obj, const char *key,
 			int flags, uint64_t *out, int *present)
 {
 	const cJSON *v;
-	pg_code rc = get(w, obj, key, PG_KIND_UINT, flags, &v);
+	pg_code rc = pg_walk_get(w, obj, key, PG_KIND_UINT, flags, &v);
 
 	if (present)
 		*present = v != NULL;
@@ -202,7 +125,7 @@ static pg_code get_uint(struct walk *w, const cJSON *obj, const char *key,
 
 /* The first member of obj whose name is not in known (NULL-terminated)
  * fails with "unknown member". */
-static pg_code known_members(struct walk *w, const cJSON *obj, const char *const *known)
+static pg_code known_members(pg_walk *w, const cJSON *obj, const char *const *known)
 {
 	const cJSON *it;
 
@@ -213,8 +136,8 @@ static pg_code known_members(struct walk *w, const cJSON *obj, const char *const
 			if (strcmp(known[i], it->string) == 0)
 				break;
 		if (!known[i]) {
-			push_key(w, it->string);
-			return fail(w, PG_SCHEMA, _("unknown member"));
+			pg_walk_key(w, it->string);
+			return pg_walk_fail(w, PG_SCHEMA, _("unknown member"));
 		}
 	}
 	return PG_OK;
@@ -299,27 +222,27 @@ static int first_repeat(const char *const *strs, size_t n, size_t *dup, size_t *
 
 /* Checks one element (a string) at the current path; may normalise it
  * into norm (PG_FPR_SIZE bytes) for the repeat test. */
-typedef pg_code (*elem_fn)(struct walk *w, const char *s, char *norm);
+typedef pg_code (*elem_fn)(pg_walk *w, const char *s, char *norm);
 
-static pg_code elem_fpr(struct walk *w, const char *s, char *norm);
+static pg_code elem_fpr(pg_walk *w, const char *s, char *norm);
 
 /* A string-list member: every element a string that passes elem (NULL:
  * any string), no value twice (compared after elem's normalisation).
  * *out gets the array (NULL when absent). */
-static pg_code get_strlist(struct walk *w, const cJSON *obj, const char *key,
+static pg_code get_strlist(pg_walk *w, const cJSON *obj, const char *key,
 			   int flags, elem_fn elem, const cJSON **out)
 {
 	const cJSON *list, *it;
 	const char **strs = NULL;
 	char (*norm)[PG_FPR_SIZE] = NULL;
 	size_t mark, n, i = 0, dup, first;
-	pg_code rc = get(w, obj, key, PG_KIND_ARRAY, flags, &list);
+	pg_code rc = pg_walk_get(w, obj, key, PG_KIND_ARRAY, flags, &list);
 
 	if (out)
 		*out = NULL;
 	if (rc != PG_OK || !list)
 		return rc;
-	mark = push_key(w, key);
+	mark = pg_walk_key(w, key);
 	n = (size_t)cJSON_GetArraySize(list);
 	/* Only fingerprints are normalised (to uppercase) before comparing. */
 	if (n > 0 && (!(strs = malloc(n * sizeof *strs)) ||
@@ -328,12 +251,12 @@ static pg_code get_strlist(struct walk *w, const cJSON *obj, const char *key,
 		goto out;
 	}
 	cJSON_ArrayForEach(it, list) {
-		size_t m = push_index(w, i);
+		size_t m = pg_walk_index(w, i);
 
-		rc = check_kind(w, it, PG_KIND_STRING);
+		rc = pg_walk_kind(w, it, PG_KIND_STRING);
 		if (rc == PG_OK && elem)
 			rc = elem(w, it->valuestring, norm ? norm[i] : NULL);
-		pop(w, m);
+		pg_walk_pop(w, m);
 		if (rc != PG_OK)
 			goto out;
 		strs[i] = norm ? norm[i] : it->valuestring;
@@ -347,8 +270,8 @@ static pg_code get_strlist(struct walk *w, const cJSON *obj, const char *key,
 		char list_path[sizeof w->p.s];
 
 		memcpy(list_path, w->p.s, sizeof list_path);
-		push_index(w, dup);
-		rc = fail(w, PG_SCHEMA, _("same value as %s[%zu]"), list_path, first);
+		pg_walk_index(w, dup);
+		rc = pg_walk_fail(w, PG_SCHEMA, _("same value as %s[%zu]"), list_path, first);
 		goto out;
 	}
 	if (out)
@@ -356,22 +279,22 @@ static pg_code get_strlist(struct walk *w, const cJSON *obj, const char *key,
 out:
 	free(strs);
 	free(norm);
-	pop(w, mark);
+	pg_walk_pop(w, mark);
 	return rc;
 }
 
-static pg_code elem_fpr(struct walk *w, const char *s, char *norm)
+static pg_code elem_fpr(pg_walk *w, const char *s, char *norm)
 {
 	if (!pg_fpr_normalize(s, norm))
-		return fail(w, PG_SCHEMA, _("not a fingerprint (40 hex digits)"));
+		return pg_walk_fail(w, PG_SCHEMA, _("not a fingerprint (40 hex digits)"));
 	return PG_OK;
 }
 
-static pg_code elem_role(struct walk *w, const char *s, char *norm)
+static pg_code elem_role(pg_walk *w, const char *s, char *norm)
 {
 	(void)norm;
 	if (!pg_person_role_parse(s))
-		return fail(w, PG_SCHEMA,
+		return pg_walk_fail(w, PG_SCHEMA,
 			    _("unknown role \"%s\" (reviewer, release-manager or auditor)"), s);
 	return PG_OK;
 }
@@ -385,21 +308,21 @@ static unsigned require_parse(const char *s)
 	return 0;
 }
 
-static pg_code elem_require(struct walk *w, const char *s, char *norm)
+static pg_code elem_require(pg_walk *w, const char *s, char *norm)
 {
 	(void)norm;
 	if (!require_parse(s))
-		return fail(w, PG_SCHEMA,
+		return pg_walk_fail(w, PG_SCHEMA,
 			    _("unknown requirement \"%s\" (rollback or publisher_signature)"), s);
 	return PG_OK;
 }
 
 /* ".ext": a dot, then one or more of a-z 0-9 _ + -. */
-static pg_code elem_file_type(struct walk *w, const char *s, char *norm)
+static pg_code elem_file_type(pg_walk *w, const char *s, char *norm)
 {
 	(void)norm;
 	if (s[0] != '.' || s[1] == '\0')
-		return fail(w, PG_SCHEMA, _("not an extension such as \".onnx\""));
+		return pg_walk_fail(w, PG_SCHEMA, _("not an extension such as \".onnx\""));
 	for (const char *p = s + 1; *p; p++) {
 		char ch = *p;
 
@@ -407,8 +330,8 @@ static pg_code elem_file_type(struct walk *w, const char *s, char *norm)
 		    ch == '_' || ch == '+' || ch == '-')
 			continue;
 		if (ch >= 'A' && ch <= 'Z')
-			return fail(w, PG_SCHEMA, _("not lowercase"));
-		return fail(w, PG_SCHEMA,
+			return pg_walk_fail(w, PG_SCHEMA, _("not lowercase"));
+		return pg_walk_fail(w, PG_SCHEMA,
 			    _("an extension is a dot and then a-z, 0-9, '_', '+' or '-'"));
 	}
 	return PG_OK;
@@ -479,68 +402,68 @@ static void limit_set(pg_limits *lim, size_t i, uint64_t v)
 
 /* ============================================================ the walk */
 
-static pg_code walk_version(struct walk *w, const cJSON *doc)
+static pg_code walk_version(pg_walk *w, const cJSON *doc)
 {
 	uint64_t version = 0;
-	pg_code rc = get_uint(w, doc, "policy_version", F_REQ, &version, NULL);
+	pg_code rc = get_uint(w, doc, "policy_version", PG_WALK_REQ, &version, NULL);
 
 	if (rc == PG_OK && version != 1) {
-		size_t mark = push_key(w, "policy_version");
+		size_t mark = pg_walk_key(w, "policy_version");
 
-		rc = fail(w, PG_VERSION_UNSUPPORTED,
+		rc = pg_walk_fail(w, PG_VERSION_UNSUPPORTED,
 			  _("version %llu is not supported (only 1)"),
 			  (unsigned long long)version);
-		pop(w, mark);
+		pg_walk_pop(w, mark);
 	}
 	return rc;
 }
 
-static pg_code walk_risk_tier(struct walk *w, const cJSON *doc, pg_policy *p)
+static pg_code walk_risk_tier(pg_walk *w, const cJSON *doc, pg_policy *p)
 {
 	const cJSON *v;
-	pg_code rc = get(w, doc, "max_risk_tier", PG_KIND_STRING, F_REQ, &v);
+	pg_code rc = pg_walk_get(w, doc, "max_risk_tier", PG_KIND_STRING, PG_WALK_REQ, &v);
 
 	if (rc != PG_OK)
 		return rc;
 	p->max_risk_tier = pg_safety_tier_parse(v->valuestring);
 	if (p->max_risk_tier < 0) {
-		push_key(w, "max_risk_tier");
-		return fail(w, PG_SCHEMA,
+		pg_walk_key(w, "max_risk_tier");
+		return pg_walk_fail(w, PG_SCHEMA,
 			    _("unknown tier \"%s\" (low, medium, high or critical)"),
 			    v->valuestring);
 	}
 	return PG_OK;
 }
 
-static pg_code walk_evaluation(struct walk *w, const cJSON *doc, pg_policy *p)
+static pg_code walk_evaluation(pg_walk *w, const cJSON *doc, pg_policy *p)
 {
 	const cJSON *ev;
 	size_t mark;
-	pg_code rc = get(w, doc, "evaluation", PG_KIND_OBJECT, F_REQ, &ev);
+	pg_code rc = pg_walk_get(w, doc, "evaluation", PG_KIND_OBJECT, PG_WALK_REQ, &ev);
 
 	if (rc != PG_OK)
 		return rc;
-	mark = push_key(w, "evaluation");
+	mark = pg_walk_key(w, "evaluation");
 	rc = known_members(w, ev, evaluation_members);
 	if (rc == PG_OK)
-		rc = get_uint(w, ev, "max_age_days", F_REQ, &p->max_age_days, NULL);
+		rc = get_uint(w, ev, "max_age_days", PG_WALK_REQ, &p->max_age_days, NULL);
 	if (rc == PG_OK)
-		rc = get_strlist(w, ev, "required_suites", F_REQ, NULL, &p->required_suites);
-	pop(w, mark);
+		rc = get_strlist(w, ev, "required_suites", PG_WALK_REQ, NULL, &p->required_suites);
+	pg_walk_pop(w, mark);
 	return rc;
 }
 
-static pg_code walk_environment(struct walk *w, const cJSON *doc, pg_policy *p)
+static pg_code walk_environment(pg_walk *w, const cJSON *doc, pg_policy *p)
 {
 	const cJSON *v;
 	size_t mark;
-	pg_code rc = get(w, doc, "environment_permissions", PG_KIND_OBJECT, F_REQ, &v);
+	pg_code rc = pg_walk_get(w, doc, "environment_permissions", PG_KIND_OBJECT, PG_WALK_REQ, &v);
 
 	if (rc != PG_OK)
 		return rc;
-	mark = push_key(w, "environment_permissions");
+	mark = pg_walk_key(w, "environment_permissions");
 	rc = known_members(w, v, permission_members);
-	pop(w, mark);
+	pg_walk_pop(w, mark);
 	if (rc == PG_OK)
 		rc = pg_schema_permission_set(v, "environment_permissions", w->err);
 	if (rc == PG_OK)
@@ -548,11 +471,11 @@ static pg_code walk_environment(struct walk *w, const cJSON *doc, pg_policy *p)
 	return rc;
 }
 
-static pg_code walk_file_types(struct walk *w, const cJSON *doc, pg_policy *p)
+static pg_code walk_file_types(pg_walk *w, const cJSON *doc, pg_policy *p)
 {
 	const cJSON *list, *it;
 	size_t i = 0;
-	pg_code rc = get_strlist(w, doc, "file_types", F_NONEMPTY, elem_file_type, &list);
+	pg_code rc = get_strlist(w, doc, "file_types", PG_WALK_NONEMPTY, elem_file_type, &list);
 
 	if (rc != PG_OK || !list)
 		return rc;
@@ -564,15 +487,15 @@ static pg_code walk_file_types(struct walk *w, const cJSON *doc, pg_policy *p)
 	return PG_OK;
 }
 
-static pg_code walk_limits(struct walk *w, const cJSON *doc, pg_policy *p)
+static pg_code walk_limits(pg_walk *w, const cJSON *doc, pg_policy *p)
 {
 	const cJSON *v;
 	size_t mark;
-	pg_code rc = get(w, doc, "limits", PG_KIND_OBJECT, 0, &v);
+	pg_code rc = pg_walk_get(w, doc, "limits", PG_KIND_OBJECT, 0, &v);
 
 	if (rc != PG_OK || !v)
 		return rc;
-	mark = push_key(w, "limits");
+	mark = pg_walk_key(w, "limits");
 	{
 		const char *known[NLIMITS + 1];
 
@@ -589,24 +512,24 @@ static pg_code walk_limits(struct walk *w, const cJSON *doc, pg_policy *p)
 		if (rc != PG_OK || !present)
 			continue;
 		if (val == 0) {
-			size_t m = push_key(w, limit_members[i].name);
+			size_t m = pg_walk_key(w, limit_members[i].name);
 
-			rc = fail(w, PG_SCHEMA, _("must be at least 1"));
-			pop(w, m);
+			rc = pg_walk_fail(w, PG_SCHEMA, _("must be at least 1"));
+			pg_walk_pop(w, m);
 			continue;
 		}
 		limit_set(&p->limits, i, val);
 		p->limits_set |= limit_members[i].bit;
 	}
-	pop(w, mark);
+	pg_walk_pop(w, mark);
 	return rc;
 }
 
-static pg_code walk_publishers(struct walk *w, const cJSON *doc, pg_policy *p)
+static pg_code walk_publishers(pg_walk *w, const cJSON *doc, pg_policy *p)
 {
 	const cJSON *list, *it;
 	size_t n;
-	pg_code rc = get_strlist(w, doc, "publishers", F_NONEMPTY, elem_fpr, &list);
+	pg_code rc = get_strlist(w, doc, "publishers", PG_WALK_NONEMPTY, elem_fpr, &list);
 
 	if (rc != PG_OK || !list)
 		return rc;
@@ -619,31 +542,31 @@ static pg_code walk_publishers(struct walk *w, const cJSON *doc, pg_policy *p)
 	return PG_OK;
 }
 
-static pg_code walk_person(struct walk *w, const cJSON *v, pg_policy_person *person)
+static pg_code walk_person(pg_walk *w, const cJSON *v, pg_policy_person *person)
 {
 	const cJSON *fpr, *name, *roles, *key;
 	pg_code rc = known_members(w, v, person_members);
 
 	if (rc == PG_OK)
-		rc = get(w, v, "fingerprint", PG_KIND_STRING, F_REQ, &fpr);
+		rc = pg_walk_get(w, v, "fingerprint", PG_KIND_STRING, PG_WALK_REQ, &fpr);
 	if (rc == PG_OK && !pg_fpr_normalize(fpr->valuestring, person->fingerprint)) {
-		size_t mark = push_key(w, "fingerprint");
+		size_t mark = pg_walk_key(w, "fingerprint");
 
-		rc = fail(w, PG_SCHEMA, _("not a fingerprint (40 hex digits)"));
-		pop(w, mark);
+		rc = pg_walk_fail(w, PG_SCHEMA, _("not a fingerprint (40 hex digits)"));
+		pg_walk_pop(w, mark);
 	}
 	if (rc == PG_OK)
-		rc = get(w, v, "name", PG_KIND_STRING, F_REQ | F_NONEMPTY, &name);
+		rc = pg_walk_get(w, v, "name", PG_KIND_STRING, PG_WALK_REQ | PG_WALK_NONEMPTY, &name);
 	if (rc == PG_OK)
-		rc = get_strlist(w, v, "roles", F_REQ, elem_role, &roles);
+		rc = get_strlist(w, v, "roles", PG_WALK_REQ, elem_role, &roles);
 	if (rc == PG_OK)
-		rc = get(w, v, "public_key", PG_KIND_STRING, 0, &key);
+		rc = pg_walk_get(w, v, "public_key", PG_KIND_STRING, 0, &key);
 	if (rc == PG_OK && key && !strstr(key->valuestring, ARMOR_HEADER)) {
-		size_t mark = push_key(w, "public_key");
+		size_t mark = pg_walk_key(w, "public_key");
 
-		rc = fail(w, PG_SCHEMA, _("not an armored OpenPGP public key (no \"%s\" line)"),
+		rc = pg_walk_fail(w, PG_SCHEMA, _("not an armored OpenPGP public key (no \"%s\" line)"),
 			  ARMOR_HEADER);
-		pop(w, mark);
+		pg_walk_pop(w, mark);
 	}
 	if (rc != PG_OK)
 		return rc;
@@ -653,16 +576,16 @@ static pg_code walk_person(struct walk *w, const cJSON *v, pg_policy_person *per
 	return PG_OK;
 }
 
-static pg_code walk_people(struct walk *w, const cJSON *doc, pg_policy *p)
+static pg_code walk_people(pg_walk *w, const cJSON *doc, pg_policy *p)
 {
 	const cJSON *list, *it;
 	const char **fprs = NULL;
 	size_t mark, n, dup, first;
-	pg_code rc = get(w, doc, "people", PG_KIND_ARRAY, F_REQ, &list);
+	pg_code rc = pg_walk_get(w, doc, "people", PG_KIND_ARRAY, PG_WALK_REQ, &list);
 
 	if (rc != PG_OK)
 		return rc;
-	mark = push_key(w, "people");
+	mark = pg_walk_key(w, "people");
 	n = (size_t)cJSON_GetArraySize(list);
 	if (n > 0 && (!(p->people = calloc(n, sizeof *p->people)) ||
 		      !(fprs = malloc(n * sizeof *fprs)))) {
@@ -670,13 +593,13 @@ static pg_code walk_people(struct walk *w, const cJSON *doc, pg_policy *p)
 		goto out;
 	}
 	cJSON_ArrayForEach(it, list) {
-		size_t m = push_index(w, p->npeople);
+		size_t m = pg_walk_index(w, p->npeople);
 		pg_policy_person *person = &p->people[p->npeople];
 
-		rc = check_kind(w, it, PG_KIND_OBJECT);
+		rc = pg_walk_kind(w, it, PG_KIND_OBJECT);
 		if (rc == PG_OK)
 			rc = walk_person(w, it, person);
-		pop(w, m);
+		pg_walk_pop(w, m);
 		if (rc != PG_OK)
 			goto out;
 		fprs[p->npeople++] = person->fingerprint;
@@ -687,13 +610,13 @@ static pg_code walk_people(struct walk *w, const cJSON *doc, pg_policy *p)
 		goto out;
 	}
 	if (dup != SIZE_MAX) {
-		push_index(w, dup);
-		push_key(w, "fingerprint");
-		rc = fail(w, PG_SCHEMA, _("same fingerprint as people[%zu]"), first);
+		pg_walk_index(w, dup);
+		pg_walk_key(w, "fingerprint");
+		rc = pg_walk_fail(w, PG_SCHEMA, _("same fingerprint as people[%zu]"), first);
 	}
 out:
 	free(fprs);
-	pop(w, mark);
+	pg_walk_pop(w, mark);
 	return rc;
 }
 
@@ -702,7 +625,7 @@ struct rule_seen {
 	size_t at[PG_STATE_COUNT_ + 1][PG_STATE_COUNT_];
 };
 
-static pg_code walk_rule(struct walk *w, const cJSON *v, pg_policy_rule *rule,
+static pg_code walk_rule(pg_walk *w, const cJSON *v, pg_policy_rule *rule,
 			 size_t reviewers, struct rule_seen *seen)
 {
 	const cJSON *from, *to, *roles, *requires;
@@ -712,44 +635,44 @@ static pg_code walk_rule(struct walk *w, const cJSON *v, pg_policy_rule *rule,
 	size_t mark;
 
 	if (rc == PG_OK)
-		rc = get(w, v, "from", PG_KIND_STRING, F_REQ, &from);
+		rc = pg_walk_get(w, v, "from", PG_KIND_STRING, PG_WALK_REQ, &from);
 	if (rc == PG_OK) {
 		if (strcmp(from->valuestring, "*") == 0) {
 			rule->from = PG_POLICY_ANY;
 		} else if ((st = pg_state_parse(from->valuestring)) >= 0) {
 			rule->from = st;
 		} else {
-			mark = push_key(w, "from");
-			rc = fail(w, PG_SCHEMA, _("unknown state \"%s\""), from->valuestring);
-			pop(w, mark);
+			mark = pg_walk_key(w, "from");
+			rc = pg_walk_fail(w, PG_SCHEMA, _("unknown state \"%s\""), from->valuestring);
+			pg_walk_pop(w, mark);
 		}
 	}
 	if (rc == PG_OK)
-		rc = get(w, v, "to", PG_KIND_STRING, F_REQ, &to);
+		rc = pg_walk_get(w, v, "to", PG_KIND_STRING, PG_WALK_REQ, &to);
 	if (rc == PG_OK) {
-		mark = push_key(w, "to");
+		mark = pg_walk_key(w, "to");
 		st = pg_state_parse(to->valuestring);
 		if (strcmp(to->valuestring, "*") == 0)
-			rc = fail(w, PG_SCHEMA, _("\"*\" is only allowed in from"));
+			rc = pg_walk_fail(w, PG_SCHEMA, _("\"*\" is only allowed in from"));
 		else if (st < 0)
-			rc = fail(w, PG_SCHEMA, _("unknown state \"%s\""), to->valuestring);
+			rc = pg_walk_fail(w, PG_SCHEMA, _("unknown state \"%s\""), to->valuestring);
 		else if (st == rule->from)
-			rc = fail(w, PG_SCHEMA, _("the same state as from"));
+			rc = pg_walk_fail(w, PG_SCHEMA, _("the same state as from"));
 		else
 			rule->to = (pg_state)st;
-		pop(w, mark);
+		pg_walk_pop(w, mark);
 	}
 	if (rc == PG_OK)
-		rc = get_strlist(w, v, "roles", F_REQ | F_NONEMPTY, elem_role, &roles);
+		rc = get_strlist(w, v, "roles", PG_WALK_REQ | PG_WALK_NONEMPTY, elem_role, &roles);
 	if (rc == PG_OK)
 		rc = get_uint(w, v, "approvals", 0, &rule->approvals, &present);
 	if (rc == PG_OK && present && rule->approvals > reviewers) {
-		mark = push_key(w, "approvals");
-		rc = fail(w, PG_SCHEMA,
+		mark = pg_walk_key(w, "approvals");
+		rc = pg_walk_fail(w, PG_SCHEMA,
 			  ngettext("%llu approvals needed but the policy has %zu reviewer",
 			           "%llu approvals needed but the policy has %zu reviewers", (unsigned long)reviewers),
 			  (unsigned long long)rule->approvals, reviewers);
-		pop(w, mark);
+		pg_walk_pop(w, mark);
 	}
 	if (rc == PG_OK)
 		rc = get_strlist(w, v, "requires", 0, elem_require, &requires);
@@ -761,23 +684,23 @@ static pg_code walk_rule(struct walk *w, const cJSON *v, pg_policy_rule *rule,
 		size_t *at = &seen->at[rule->from + 1][rule->to];
 
 		if (*at)
-			return fail(w, PG_SCHEMA, _("same from and to as transitions[%zu]"),
+			return pg_walk_fail(w, PG_SCHEMA, _("same from and to as transitions[%zu]"),
 				    *at - 1);
 		*at = rule->index + 1;
 	}
 	return PG_OK;
 }
 
-static pg_code walk_transitions(struct walk *w, const cJSON *doc, pg_policy *p)
+static pg_code walk_transitions(pg_walk *w, const cJSON *doc, pg_policy *p)
 {
 	const cJSON *list, *it;
 	struct rule_seen *seen = NULL;
 	size_t mark, n, reviewers = 0;
-	pg_code rc = get(w, doc, "transitions", PG_KIND_ARRAY, F_REQ, &list);
+	pg_code rc = pg_walk_get(w, doc, "transitions", PG_KIND_ARRAY, PG_WALK_REQ, &list);
 
 	if (rc != PG_OK)
 		return rc;
-	mark = push_key(w, "transitions");
+	mark = pg_walk_key(w, "transitions");
 	for (size_t i = 0; i < p->npeople; i++)
 		if (p->people[i].roles & PG_PERSON_REVIEWER)
 			reviewers++;
@@ -788,47 +711,47 @@ static pg_code walk_transitions(struct walk *w, const cJSON *doc, pg_policy *p)
 		goto out;
 	}
 	cJSON_ArrayForEach(it, list) {
-		size_t m = push_index(w, p->nrules);
+		size_t m = pg_walk_index(w, p->nrules);
 		pg_policy_rule *rule = &p->rules[p->nrules];
 
 		rule->index = p->nrules;
-		rc = check_kind(w, it, PG_KIND_OBJECT);
+		rc = pg_walk_kind(w, it, PG_KIND_OBJECT);
 		if (rc == PG_OK)
 			rc = walk_rule(w, it, rule, reviewers, seen);
-		pop(w, m);
+		pg_walk_pop(w, m);
 		if (rc != PG_OK)
 			goto out;
 		p->nrules++;
 	}
 out:
 	free(seen);
-	pop(w, mark);
+	pg_walk_pop(w, mark);
 	return rc;
 }
 
-static pg_code walk_policy(struct walk *w, const cJSON *doc, pg_policy *p)
+static pg_code walk_policy(pg_walk *w, const cJSON *doc, pg_policy *p)
 {
 	const cJSON *name;
 	pg_code rc;
 
 	if (!cJSON_IsObject(doc))
-		return fail(w, PG_SCHEMA, _("not a JSON object"));
+		return pg_walk_fail(w, PG_SCHEMA, _("not a JSON object"));
 	rc = walk_version(w, doc);
 	if (rc == PG_OK)
 		rc = known_members(w, doc, root_members);
 	if (rc == PG_OK)
-		rc = get(w, doc, "name", PG_KIND_STRING, F_NONEMPTY, &name);
+		rc = pg_walk_get(w, doc, "name", PG_KIND_STRING, PG_WALK_NONEMPTY, &name);
 	if (rc == PG_OK)
 		p->name = name ? name->valuestring : NULL;
 	if (rc == PG_OK)
-		rc = get_strlist(w, doc, "allowed_inputs", F_REQ, NULL, &p->allowed_inputs);
+		rc = get_strlist(w, doc, "allowed_inputs", PG_WALK_REQ, NULL, &p->allowed_inputs);
 	if (rc == PG_OK)
-		rc = get_strlist(w, doc, "allowed_outputs", F_REQ, NULL, &p->allowed_outputs);
+		rc = get_strlist(w, doc, "allowed_outputs", PG_WALK_REQ, NULL, &p->allowed_outputs);
 	if (rc == PG_OK)
-		rc = get_strlist(w, doc, "supported_backends", F_REQ, NULL,
+		rc = get_strlist(w, doc, "supported_backends", PG_WALK_REQ, NULL,
 				 &p->supported_backends);
 	if (rc == PG_OK)
-		rc = get_uint(w, doc, "memory_ceiling_bytes", F_REQ,
+		rc = get_uint(w, doc, "memory_ceiling_bytes", PG_WALK_REQ,
 			      &p->memory_ceiling_bytes, NULL);
 	if (rc == PG_OK)
 		rc = walk_risk_tier(w, doc, p);
@@ -866,7 +789,9 @@ void pg_policy_free(pg_policy *p)
 
 pg_code pg_policy_parse(const char *buf, size_t len, pg_policy **out, pg_error *err)
 {
-	struct walk w = { .err = err };
+	pg_walk w;
+
+	pg_walk_init(&w, err, "policy", 0, NULL);
 	char hex[PG_SHA256_HEX];
 	pg_policy *p;
 	pg_code rc;

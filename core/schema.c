@@ -14,10 +14,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "digest.h"
 #include "json.h"
 #include "path.h"
 #include "rfc3339.h"
 #include "schema.h"
+#include "walk.h"
 #include "semver.h"
 
 /* ================================================================ roles */
@@ -278,64 +280,9 @@ pg_code pg_operator_check(const char *op, size_t nparents, pg_error *err)
 
 /* ====================================================== walking context */
 
-
-struct sctx {
-	pg_error *err;
-	const char *doc;      /* document name, shown for the root */
-	int doc_prefix;       /* prefix every message with the document name */
-	pg_jpath p;
-};
-
-static void ctx_init(struct sctx *c, pg_error *err, const char *doc,
-		     int doc_prefix, const char *where)
-{
-	c->err = err;
-	c->doc = doc;
-	c->doc_prefix = doc_prefix;
-	pg_jpath_init(&c->p, where);
-}
-
-/* Appends ".key" (or "key" at the root); returns the mark for pop(). */
-static size_t push_key(struct sctx *c, const char *key)
-{
-	return pg_jpath_key(&c->p, key);
-}
-
-/* Appends "[i]"; returns the mark for pop(). */
-static size_t push_index(struct sctx *c, size_t i)
-{
-	return pg_jpath_index(&c->p, i);
-}
-
-static void pop(struct sctx *c, size_t mark)
-{
-	pg_jpath_pop(&c->p, mark);
-}
-
-/* Fails at the current path: err->path is the path, the message
- * "[doc: ]path: detail" (at the root "doc: detail"). */
-static pg_code fail(struct sctx *c, pg_code code, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static pg_code fail(struct sctx *c, pg_code code, const char *fmt, ...)
-{
-	char detail[768];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(detail, sizeof detail, fmt, ap);
-	va_end(ap);
-	pg_error_path(c->err, "%s", c->p.s);
-	if (c->p.len == 0)
-		return pg_err(c->err, code, "%s: %s", c->doc ? c->doc : "", detail);
-	if (c->doc_prefix && c->doc)
-		return pg_err(c->err, code, "%s: %s: %s", c->doc, c->p.s, detail);
-	return pg_err(c->err, code, "%s: %s", c->p.s, detail);
-}
-
 /* Re-states an error another module filled (code and message kept) at the
  * current path. */
-static pg_code restate(struct sctx *c, pg_code code)
+static pg_code restate(pg_walk *c, pg_code code)
 {
 	char msg[sizeof c->err->message];
 
@@ -343,12 +290,12 @@ static pg_code restate(struct sctx *c, pg_code code)
 		return code;
 	memcpy(msg, c->err->message, sizeof msg);
 	msg[sizeof msg - 1] = '\0';
-	return fail(c, code, "%s", msg);
+	return pg_walk_fail(c, code, "%s", msg);
 }
 
-static pg_code oom(struct sctx *c)
+static pg_code oom(pg_walk *c)
 {
-	return fail(c, PG_IO_MEMORY, _("out of memory"));
+	return pg_walk_fail(c, PG_IO_MEMORY, _("out of memory"));
 }
 
 /* =========================================================== value forms */
@@ -356,24 +303,6 @@ static pg_code oom(struct sctx *c)
 
 /* Numeric ranges of member-document numbers. */
 enum range { R_ANY, R_NONNEG, R_UNIT, R_PROB };
-
-#define F_REQ 1      /* member required */
-#define F_NONEMPTY 2 /* string must not be empty; array needs an element */
-
-static int is_hex64(const char *s)
-{
-	size_t i;
-
-	for (i = 0; i < 64; i++)
-		if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
-			return 0;
-	return s[i] == '\0';
-}
-
-static int is_pack_id(const char *s)
-{
-	return strncmp(s, "sha256:", 7) == 0 && is_hex64(s + 7);
-}
 
 static int is_semver(const char *s)
 {
@@ -421,52 +350,12 @@ pg_code pg_schema_kind(const cJSON *v, pg_kind k, const char **why)
 	return PG_OK;
 }
 
-/* pg_schema_kind at the current path. */
-static pg_code check_kind(struct sctx *c, const cJSON *v, pg_kind k)
-{
-	const char *why;
-	pg_code rc = pg_schema_kind(v, k, &why);
-
-	return rc ? fail(c, rc, "%s", why) : PG_OK;
-}
-
-/* Looks up member key of obj and checks its kind, with the path pushed.
- * *out is the member or NULL when absent (an error when F_REQ).  Strings
- * with F_NONEMPTY must not be empty, arrays with F_NONEMPTY need an
- * element.  The path is popped again before returning. */
-static pg_code get(struct sctx *c, const cJSON *obj, const char *key,
-		   pg_kind k, int flags, const cJSON **out)
-{
-	const cJSON *v = pg_json_get(obj, key);
-	size_t mark = push_key(c, key);
-	pg_code rc = PG_OK;
-
-	*out = NULL;
-	if (!v) {
-		if (flags & F_REQ)
-			rc = fail(c, PG_SCHEMA, _("missing"));
-		goto out;
-	}
-	rc = check_kind(c, v, k);
-	if (rc == PG_OK && (flags & F_NONEMPTY)) {
-		if (k == PG_KIND_STRING && v->valuestring[0] == '\0')
-			rc = fail(c, PG_SCHEMA, _("empty"));
-		else if (k == PG_KIND_ARRAY && !v->child)
-			rc = fail(c, PG_SCHEMA, _("empty"));
-	}
-	if (rc == PG_OK)
-		*out = v;
-out:
-	pop(c, mark);
-	return rc;
-}
-
 /* A string member; *out (may be NULL) gets its value or NULL when absent. */
-static pg_code get_str(struct sctx *c, const cJSON *obj, const char *key,
+static pg_code get_str(pg_walk *c, const cJSON *obj, const char *key,
 		       int flags, const char **out)
 {
 	const cJSON *v;
-	pg_code rc = get(c, obj, key, PG_KIND_STRING, flags, &v);
+	pg_code rc = pg_walk_get(c, obj, key, PG_KIND_STRING, flags, &v);
 
 	if (out)
 		*out = v ? v->valuestring : NULL;
@@ -474,7 +363,7 @@ static pg_code get_str(struct sctx *c, const cJSON *obj, const char *key,
 }
 
 /* A string member whose value must pass ok(); `what` ends the message. */
-static pg_code get_form(struct sctx *c, const cJSON *obj, const char *key,
+static pg_code get_form(pg_walk *c, const cJSON *obj, const char *key,
 			int flags, int (*ok)(const char *), const char *what,
 			const char **out)
 {
@@ -484,139 +373,139 @@ static pg_code get_form(struct sctx *c, const cJSON *obj, const char *key,
 	if (out)
 		*out = s;
 	if (rc == PG_OK && s && !ok(s)) {
-		size_t mark = push_key(c, key);
+		size_t mark = pg_walk_key(c, key);
 
-		rc = fail(c, PG_SCHEMA, "%s", what);
-		pop(c, mark);
+		rc = pg_walk_fail(c, PG_SCHEMA, "%s", what);
+		pg_walk_pop(c, mark);
 	}
 	return rc;
 }
 
-static pg_code get_uint(struct sctx *c, const cJSON *obj, const char *key, int flags)
+static pg_code get_uint(pg_walk *c, const cJSON *obj, const char *key, int flags)
 {
 	const cJSON *v;
 
-	return get(c, obj, key, PG_KIND_UINT, flags, &v);
+	return pg_walk_get(c, obj, key, PG_KIND_UINT, flags, &v);
 }
 
-static pg_code check_range(struct sctx *c, double d, enum range r)
+static pg_code check_range(pg_walk *c, double d, enum range r)
 {
 	switch (r) {
 	case R_ANY:
 		break;
 	case R_NONNEG:
 		if (!(d >= 0))
-			return fail(c, PG_SCHEMA, _("negative"));
+			return pg_walk_fail(c, PG_SCHEMA, _("negative"));
 		break;
 	case R_UNIT:
 		if (!(d >= 0 && d <= 1))
-			return fail(c, PG_SCHEMA, _("not in 0..1"));
+			return pg_walk_fail(c, PG_SCHEMA, _("not in 0..1"));
 		break;
 	case R_PROB:
 		if (!(d > 0 && d <= 1))
-			return fail(c, PG_SCHEMA, _("not in (0, 1]"));
+			return pg_walk_fail(c, PG_SCHEMA, _("not in (0, 1]"));
 		break;
 	}
 	return PG_OK;
 }
 
-static pg_code get_num(struct sctx *c, const cJSON *obj, const char *key,
+static pg_code get_num(pg_walk *c, const cJSON *obj, const char *key,
 		       int flags, enum range r)
 {
 	const cJSON *v;
-	pg_code rc = get(c, obj, key, PG_KIND_NUMBER, flags, &v);
+	pg_code rc = pg_walk_get(c, obj, key, PG_KIND_NUMBER, flags, &v);
 
 	if (rc == PG_OK && v) {
-		size_t mark = push_key(c, key);
+		size_t mark = pg_walk_key(c, key);
 
 		rc = check_range(c, v->valuedouble, r);
-		pop(c, mark);
+		pg_walk_pop(c, mark);
 	}
 	return rc;
 }
 
-static pg_code get_bool(struct sctx *c, const cJSON *obj, const char *key, int flags)
+static pg_code get_bool(pg_walk *c, const cJSON *obj, const char *key, int flags)
 {
 	const cJSON *v;
 
-	return get(c, obj, key, PG_KIND_BOOL, flags, &v);
+	return pg_walk_get(c, obj, key, PG_KIND_BOOL, flags, &v);
 }
 
 /* An array member of strings. */
-static pg_code get_strlist(struct sctx *c, const cJSON *obj, const char *key, int flags)
+static pg_code get_strlist(pg_walk *c, const cJSON *obj, const char *key, int flags)
 {
 	const cJSON *list, *it;
 	size_t mark, i = 0;
-	pg_code rc = get(c, obj, key, PG_KIND_ARRAY, flags, &list);
+	pg_code rc = pg_walk_get(c, obj, key, PG_KIND_ARRAY, flags, &list);
 
 	if (rc != PG_OK || !list)
 		return rc;
-	mark = push_key(c, key);
+	mark = pg_walk_key(c, key);
 	cJSON_ArrayForEach(it, list) {
-		size_t m = push_index(c, i++);
+		size_t m = pg_walk_index(c, i++);
 
-		rc = check_kind(c, it, PG_KIND_STRING);
-		pop(c, m);
+		rc = pg_walk_kind(c, it, PG_KIND_STRING);
+		pg_walk_pop(c, m);
 		if (rc != PG_OK)
 			break;
 	}
-	pop(c, mark);
+	pg_walk_pop(c, mark);
 	return rc;
 }
 
 /* Calls each(c, element, ctx) for every element of array member key, with
  * "key[i]" pushed; every element must be an object. */
-typedef pg_code (*each_fn)(struct sctx *c, const cJSON *v, void *ctx);
+typedef pg_code (*each_fn)(pg_walk *c, const cJSON *v, void *ctx);
 
-static pg_code get_objlist(struct sctx *c, const cJSON *obj, const char *key,
+static pg_code get_objlist(pg_walk *c, const cJSON *obj, const char *key,
 			   int flags, each_fn each, void *ctx)
 {
 	const cJSON *list, *it;
 	size_t mark, i = 0;
-	pg_code rc = get(c, obj, key, PG_KIND_ARRAY, flags, &list);
+	pg_code rc = pg_walk_get(c, obj, key, PG_KIND_ARRAY, flags, &list);
 
 	if (rc != PG_OK || !list)
 		return rc;
-	mark = push_key(c, key);
+	mark = pg_walk_key(c, key);
 	cJSON_ArrayForEach(it, list) {
-		size_t m = push_index(c, i++);
+		size_t m = pg_walk_index(c, i++);
 
-		rc = check_kind(c, it, PG_KIND_OBJECT);
+		rc = pg_walk_kind(c, it, PG_KIND_OBJECT);
 		if (rc == PG_OK)
 			rc = each(c, it, ctx);
-		pop(c, m);
+		pg_walk_pop(c, m);
 		if (rc != PG_OK)
 			break;
 	}
-	pop(c, mark);
+	pg_walk_pop(c, mark);
 	return rc;
 }
 
 /* Calls each(c, member, ctx) on object member key with "key" pushed. */
-static pg_code get_objmember(struct sctx *c, const cJSON *obj, const char *key,
+static pg_code get_objmember(pg_walk *c, const cJSON *obj, const char *key,
 			     int flags, each_fn each, void *ctx)
 {
 	const cJSON *v;
 	size_t mark;
-	pg_code rc = get(c, obj, key, PG_KIND_OBJECT, flags, &v);
+	pg_code rc = pg_walk_get(c, obj, key, PG_KIND_OBJECT, flags, &v);
 
 	if (rc != PG_OK || !v)
 		return rc;
-	mark = push_key(c, key);
+	mark = pg_walk_key(c, key);
 	rc = each(c, v, ctx);
-	pop(c, mark);
+	pg_walk_pop(c, mark);
 	return rc;
 }
 
 /* ======================================================= permission set */
 
-static pg_code perm_set(struct sctx *c, const cJSON *v, void *ctx)
+static pg_code perm_set(pg_walk *c, const cJSON *v, void *ctx)
 {
 	static const char *const lists[] = { "tools", "files", "network", "data_classes" };
 	pg_code rc = PG_OK;
 
 	(void)ctx;
-	rc = check_kind(c, v, PG_KIND_OBJECT);
+	rc = pg_walk_kind(c, v, PG_KIND_OBJECT);
 	for (size_t i = 0; rc == PG_OK && i < sizeof lists / sizeof lists[0]; i++)
 		rc = get_strlist(c, v, lists[i], 0);
 	return rc;
@@ -624,11 +513,11 @@ static pg_code perm_set(struct sctx *c, const cJSON *v, void *ctx)
 
 pg_code pg_schema_permission_set(const cJSON *v, const char *where, pg_error *err)
 {
-	struct sctx c;
+	pg_walk c;
 
-	ctx_init(&c, err, where && *where ? where : "permissions", 0, where);
+	pg_walk_init(&c, err, where && *where ? where : "permissions", 0, where);
 	if (!v)
-		return fail(&c, PG_SCHEMA, _("missing"));
+		return pg_walk_fail(&c, PG_SCHEMA, _("missing"));
 	return perm_set(&c, v, NULL);
 }
 
@@ -687,7 +576,7 @@ static int first_repeat(const char *const *strs, size_t n, size_t *dup, size_t *
 /* ============================================================= manifest */
 
 /* Every number anywhere must be an integer in 0..2^53-1. */
-static pg_code walk_numbers(struct sctx *c, const cJSON *v)
+static pg_code walk_numbers(pg_walk *c, const cJSON *v)
 {
 	const cJSON *it;
 	pg_code rc = PG_OK;
@@ -695,24 +584,24 @@ static pg_code walk_numbers(struct sctx *c, const cJSON *v)
 
 	if (cJSON_IsNumber(v)) {
 		if (!pg_json_is_uint(v, PG_INT_MAX))
-			return fail(c, PG_JSON_NUMBER, _("not an integer in 0..2^53-1"));
+			return pg_walk_fail(c, PG_JSON_NUMBER, _("not an integer in 0..2^53-1"));
 		return PG_OK;
 	}
 	if (cJSON_IsArray(v)) {
 		cJSON_ArrayForEach(it, v) {
-			size_t mark = push_index(c, i++);
+			size_t mark = pg_walk_index(c, i++);
 
 			rc = walk_numbers(c, it);
-			pop(c, mark);
+			pg_walk_pop(c, mark);
 			if (rc != PG_OK)
 				return rc;
 		}
 	} else if (cJSON_IsObject(v)) {
 		cJSON_ArrayForEach(it, v) {
-			size_t mark = push_key(c, it->string);
+			size_t mark = pg_walk_key(c, it->string);
 
 			rc = walk_numbers(c, it);
-			pop(c, mark);
+			pg_walk_pop(c, mark);
 			if (rc != PG_OK)
 				return rc;
 		}
@@ -720,29 +609,29 @@ static pg_code walk_numbers(struct sctx *c, const cJSON *v)
 	return PG_OK;
 }
 
-static pg_code manifest_parents(struct sctx *c, const cJSON *m, size_t *count)
+static pg_code manifest_parents(pg_walk *c, const cJSON *m, size_t *count)
 {
 	const char **ids = NULL;
 	const cJSON *list, *it;
 	size_t mark, n, i = 0, dup, first;
-	pg_code rc = get(c, m, "parents", PG_KIND_ARRAY, F_REQ, &list);
+	pg_code rc = pg_walk_get(c, m, "parents", PG_KIND_ARRAY, PG_WALK_REQ, &list);
 
 	*count = 0;
 	if (rc != PG_OK)
 		return rc;
-	mark = push_key(c, "parents");
+	mark = pg_walk_key(c, "parents");
 	n = (size_t)cJSON_GetArraySize(list);
 	if (n > 0 && !(ids = malloc(n * sizeof *ids))) {
 		rc = oom(c);
 		goto out;
 	}
 	cJSON_ArrayForEach(it, list) {
-		size_t m2 = push_index(c, i);
+		size_t m2 = pg_walk_index(c, i);
 
-		rc = check_kind(c, it, PG_KIND_STRING);
-		if (rc == PG_OK && !is_pack_id(it->valuestring))
-			rc = fail(c, PG_SCHEMA, _("not a pack id (\"sha256:\" and 64 lowercase hex)"));
-		pop(c, m2);
+		rc = pg_walk_kind(c, it, PG_KIND_STRING);
+		if (rc == PG_OK && !pg_is_pack_id(it->valuestring))
+			rc = pg_walk_fail(c, PG_SCHEMA, _("not a pack id (\"sha256:\" and 64 lowercase hex)"));
+		pg_walk_pop(c, m2);
 		if (rc != PG_OK)
 			goto out;
 		ids[i++] = it->valuestring;
@@ -752,23 +641,23 @@ static pg_code manifest_parents(struct sctx *c, const cJSON *m, size_t *count)
 		goto out;
 	}
 	if (dup != SIZE_MAX) {
-		push_index(c, dup);
-		rc = fail(c, PG_SCHEMA, _("same parent as parents[%zu]"), first);
+		pg_walk_index(c, dup);
+		rc = pg_walk_fail(c, PG_SCHEMA, _("same parent as parents[%zu]"), first);
 		goto out;
 	}
 	*count = n;
 out:
 	free(ids);
-	pop(c, mark);
+	pg_walk_pop(c, mark);
 	return rc;
 }
 
-static pg_code manifest_runtime(struct sctx *c, const cJSON *v, void *ctx)
+static pg_code manifest_runtime(pg_walk *c, const cJSON *v, void *ctx)
 {
 	pg_code rc;
 
 	(void)ctx;
-	rc = get_str(c, v, "backend", F_REQ | F_NONEMPTY, NULL);
+	rc = get_str(c, v, "backend", PG_WALK_REQ | PG_WALK_NONEMPTY, NULL);
 	if (rc == PG_OK)
 		rc = get_str(c, v, "tokenizer", 0, NULL);
 	if (rc == PG_OK)
@@ -776,16 +665,16 @@ static pg_code manifest_runtime(struct sctx *c, const cJSON *v, void *ctx)
 	return rc;
 }
 
-static pg_code manifest_resources(struct sctx *c, const cJSON *v, void *ctx)
+static pg_code manifest_resources(pg_walk *c, const cJSON *v, void *ctx)
 {
 	pg_code rc;
 
 	(void)ctx;
-	rc = get_uint(c, v, "bytes", F_REQ);
+	rc = get_uint(c, v, "bytes", PG_WALK_REQ);
 	if (rc == PG_OK)
-		rc = get_uint(c, v, "expected_p95_ms", F_REQ);
+		rc = get_uint(c, v, "expected_p95_ms", PG_WALK_REQ);
 	if (rc == PG_OK)
-		rc = get_uint(c, v, "peak_ram_bytes", F_REQ);
+		rc = get_uint(c, v, "peak_ram_bytes", PG_WALK_REQ);
 	return rc;
 }
 
@@ -799,16 +688,16 @@ static int is_state(const char *s)
 	return pg_state_parse(s) >= 0;
 }
 
-static pg_code manifest_risk(struct sctx *c, const cJSON *v, void *ctx)
+static pg_code manifest_risk(pg_walk *c, const cJSON *v, void *ctx)
 {
 	pg_code rc;
 
 	(void)ctx;
-	rc = get_str(c, v, "data_lineage", F_REQ, NULL);
+	rc = get_str(c, v, "data_lineage", PG_WALK_REQ, NULL);
 	if (rc == PG_OK)
-		rc = get_str(c, v, "license", F_REQ, NULL);
+		rc = get_str(c, v, "license", PG_WALK_REQ, NULL);
 	if (rc == PG_OK)
-		rc = get_form(c, v, "safety_tier", F_REQ, is_safety_tier,
+		rc = get_form(c, v, "safety_tier", PG_WALK_REQ, is_safety_tier,
 			      _("not one of low, medium, high, critical"), NULL);
 	return rc;
 }
@@ -821,71 +710,71 @@ struct fentry {
 	int role;
 };
 
-static pg_code file_entry(struct sctx *c, const cJSON *f, const pg_limits *lim,
+static pg_code file_entry(pg_walk *c, const cJSON *f, const pg_limits *lim,
 			  struct fentry *fe)
 {
 	const char *s;
 	size_t mark;
 	pg_code rc;
 
-	rc = check_kind(c, f, PG_KIND_OBJECT);
+	rc = pg_walk_kind(c, f, PG_KIND_OBJECT);
 	if (rc != PG_OK)
 		return rc;
 
-	rc = get_str(c, f, "path", F_REQ, &s);
+	rc = get_str(c, f, "path", PG_WALK_REQ, &s);
 	if (rc != PG_OK)
 		return rc;
 	fe->path = s;
-	mark = push_key(c, "path");
+	mark = pg_walk_key(c, "path");
 	rc = pg_path_check(s, strlen(s), lim, c->err);
 	if (rc != PG_OK) {
 		rc = restate(c, rc);
 	} else if (strcmp(s, "manifest.json") == 0) {
-		rc = fail(c, PG_SCHEMA, _("the manifest may not list itself"));
+		rc = pg_walk_fail(c, PG_SCHEMA, _("the manifest may not list itself"));
 	} else if (!(fe->key = pg_path_fold(s, strlen(s)))) {
 		rc = oom(c);
 	} else if (strcmp(fe->key, "manifest.json") == 0) {
-		rc = fail(c, PG_ARCHIVE_DUPLICATE_ENTRY,
+		rc = pg_walk_fail(c, PG_ARCHIVE_DUPLICATE_ENTRY,
 			  _("same as manifest.json after case folding"));
 	}
-	pop(c, mark);
+	pg_walk_pop(c, mark);
 	if (rc != PG_OK)
 		return rc;
 
-	rc = get_str(c, f, "role", F_REQ, &s);
+	rc = get_str(c, f, "role", PG_WALK_REQ, &s);
 	if (rc != PG_OK)
 		return rc;
 	fe->role = pg_role_parse(s);
 	if (fe->role < 0) {
-		mark = push_key(c, "role");
-		rc = fail(c, PG_SCHEMA, _("unknown role \"%s\""), s);
-		pop(c, mark);
+		mark = pg_walk_key(c, "role");
+		rc = pg_walk_fail(c, PG_SCHEMA, _("unknown role \"%s\""), s);
+		pg_walk_pop(c, mark);
 		return rc;
 	}
 
-	rc = get_uint(c, f, "size", F_REQ);
+	rc = get_uint(c, f, "size", PG_WALK_REQ);
 	if (rc == PG_OK)
-		rc = get_form(c, f, "sha256", F_REQ, is_hex64,
+		rc = get_form(c, f, "sha256", PG_WALK_REQ, pg_is_hex64,
 			      _("not 64 lowercase hex"), NULL);
 	return rc;
 }
 
 /* Fails at "files[i].<member>". */
-static pg_code fail_file(struct sctx *c, size_t i, const char *member,
+static pg_code fail_file(pg_walk *c, size_t i, const char *member,
 			 pg_code code, const char *detail)
 {
-	size_t mark = push_index(c, i);
+	size_t mark = pg_walk_index(c, i);
 	pg_code rc;
 
-	push_key(c, member);
-	rc = fail(c, code, "%s", detail);
-	pop(c, mark);
+	pg_walk_key(c, member);
+	rc = pg_walk_fail(c, code, "%s", detail);
+	pg_walk_pop(c, mark);
 	return rc;
 }
 
 /* Duplicates: the first entry (in manifest order) whose key an earlier
  * entry has. */
-static pg_code files_duplicates(struct sctx *c, const struct fentry *fe, size_t n)
+static pg_code files_duplicates(pg_walk *c, const struct fentry *fe, size_t n)
 {
 	const char **keys = malloc(n * sizeof *keys);
 	char detail[256];
@@ -910,7 +799,7 @@ static pg_code files_duplicates(struct sctx *c, const struct fentry *fe, size_t 
 	return fail_file(c, dup, "path", PG_ARCHIVE_DUPLICATE_ENTRY, detail);
 }
 
-static pg_code manifest_files(struct sctx *c, const cJSON *m, const pg_limits *lim,
+static pg_code manifest_files(pg_walk *c, const cJSON *m, const pg_limits *lim,
 			      const char *evaluation_card)
 {
 	struct fentry *fe = NULL;
@@ -920,13 +809,13 @@ static pg_code manifest_files(struct sctx *c, const cJSON *m, const pg_limits *l
 	char detail[256];
 	pg_code rc;
 
-	rc = get(c, m, "files", PG_KIND_ARRAY, F_REQ, &files);
+	rc = pg_walk_get(c, m, "files", PG_KIND_ARRAY, PG_WALK_REQ, &files);
 	if (rc != PG_OK)
 		return rc;
-	mark = push_key(c, "files");
+	mark = pg_walk_key(c, "files");
 	n = (size_t)cJSON_GetArraySize(files);
 	if (n == 0) {
-		rc = fail(c, PG_SCHEMA, _("empty"));
+		rc = pg_walk_fail(c, PG_SCHEMA, _("empty"));
 		goto out;
 	}
 	fe = calloc(n, sizeof *fe);
@@ -935,11 +824,11 @@ static pg_code manifest_files(struct sctx *c, const cJSON *m, const pg_limits *l
 		goto out;
 	}
 	cJSON_ArrayForEach(it, files) {
-		size_t m2 = push_index(c, i);
+		size_t m2 = pg_walk_index(c, i);
 
 		fe[i].index = i;
 		rc = file_entry(c, it, lim, &fe[i]);
-		pop(c, m2);
+		pg_walk_pop(c, m2);
 		if (rc != PG_OK)
 			goto out;
 		i++;
@@ -963,17 +852,17 @@ static pg_code manifest_files(struct sctx *c, const cJSON *m, const pg_limits *l
 	}
 	for (int r = 0; r < PG_ROLE_COUNT_; r++)
 		if (pg_role_required((pg_role)r) && !seen[r]) {
-			rc = fail(c, PG_SCHEMA, _("no file with role %s"), role_names[r]);
+			rc = pg_walk_fail(c, PG_SCHEMA, _("no file with role %s"), role_names[r]);
 			goto out;
 		}
 
-	pop(c, mark);
+	pg_walk_pop(c, mark);
 	for (i = 0; i < n; i++)
 		if (fe[i].role == PG_ROLE_EVALUATION_CARD)
 			break;
 	if (strcmp(evaluation_card, fe[i].path) != 0) {
-		push_key(c, "evaluation_card");
-		rc = fail(c, PG_SCHEMA,
+		pg_walk_key(c, "evaluation_card");
+		rc = pg_walk_fail(c, PG_SCHEMA,
 			  _("does not name the evaluation-card file (files[%zu].path is \"%s\")"),
 			  i, fe[i].path);
 	}
@@ -982,7 +871,7 @@ out:
 		for (i = 0; i < n; i++)
 			free(fe[i].key);
 	free(fe);
-	pop(c, mark);
+	pg_walk_pop(c, mark);
 	return rc;
 }
 
@@ -993,81 +882,81 @@ pg_code pg_schema_manifest(const cJSON *m, const pg_limits *lim, pg_error *err)
 	};
 	const char *op = NULL, *evaluation_card = NULL;
 	const cJSON *v;
-	struct sctx c;
+	pg_walk c;
 	size_t nparents = 0, mark;
 	pg_code rc;
 
-	ctx_init(&c, err, "manifest.json", 0, NULL);
+	pg_walk_init(&c, err, "manifest.json", 0, NULL);
 
 	/* 1. JSON rules: numbers. */
 	rc = walk_numbers(&c, m);
 	if (rc != PG_OK)
 		return rc;
 	if (!cJSON_IsObject(m))
-		return fail(&c, PG_SCHEMA, _("not an object"));
+		return pg_walk_fail(&c, PG_SCHEMA, _("not an object"));
 
 	/* 2. schema_version. */
 	v = pg_json_get(m, "schema_version");
-	mark = push_key(&c, "schema_version");
+	mark = pg_walk_key(&c, "schema_version");
 	if (!v)
-		rc = fail(&c, PG_SCHEMA, _("missing"));
+		rc = pg_walk_fail(&c, PG_SCHEMA, _("missing"));
 	else if (!cJSON_IsNumber(v))
-		rc = fail(&c, PG_SCHEMA, _("not an integer"));
+		rc = pg_walk_fail(&c, PG_SCHEMA, _("not an integer"));
 	else if (v->valuedouble != 1)
-		rc = fail(&c, PG_VERSION_UNSUPPORTED,
+		rc = pg_walk_fail(&c, PG_VERSION_UNSUPPORTED,
 			  _("unsupported version %.0f (this packgate reads 1)"),
 			  v->valuedouble);
-	pop(&c, mark);
+	pg_walk_pop(&c, mark);
 	if (rc != PG_OK)
 		return rc;
 
 	/* 3. No statement members. */
 	for (size_t i = 0; i < sizeof statement_members / sizeof statement_members[0]; i++)
 		if (pg_json_get(m, statement_members[i])) {
-			push_key(&c, statement_members[i]);
-			return fail(&c, PG_SCHEMA,
+			pg_walk_key(&c, statement_members[i]);
+			return pg_walk_fail(&c, PG_SCHEMA,
 				    _("a statement member; a manifest may not carry it"));
 		}
 
 	/* 4. The members, in contract order. */
-	rc = get_form(&c, m, "id", F_REQ, is_pack_id,
+	rc = get_form(&c, m, "id", PG_WALK_REQ, pg_is_pack_id,
 		      _("not a pack id (\"sha256:\" and 64 lowercase hex)"), NULL);
 	if (rc == PG_OK)
-		rc = get_form(&c, m, "name", F_REQ, pg_name_valid,
+		rc = get_form(&c, m, "name", PG_WALK_REQ, pg_name_valid,
 			      _("not a valid name ([a-z0-9]+([._-][a-z0-9]+)*, at most 128 bytes, not sha256)"),
 			      NULL);
 	if (rc == PG_OK)
-		rc = get_form(&c, m, "version", F_REQ, is_semver,
+		rc = get_form(&c, m, "version", PG_WALK_REQ, is_semver,
 			      _("not a SemVer 2.0.0 version"), NULL);
 	if (rc == PG_OK)
-		rc = get_form(&c, m, "created_at", F_REQ, is_rfc3339,
+		rc = get_form(&c, m, "created_at", PG_WALK_REQ, is_rfc3339,
 			      _("not an RFC 3339 UTC timestamp (YYYY-MM-DDTHH:MM:SSZ)"),
 			      NULL);
 	if (rc == PG_OK)
 		rc = manifest_parents(&c, m, &nparents);
 	if (rc == PG_OK)
-		rc = get_str(&c, m, "operator", F_REQ, &op);
+		rc = get_str(&c, m, "operator", PG_WALK_REQ, &op);
 	if (rc == PG_OK) {
 		rc = pg_operator_check(op, nparents, err);
 		if (rc != PG_OK) {
-			push_key(&c, "operator");
+			pg_walk_key(&c, "operator");
 			return restate(&c, rc);
 		}
 	}
 	if (rc == PG_OK)
-		rc = get_str(&c, m, "input_contract", F_REQ | F_NONEMPTY, NULL);
+		rc = get_str(&c, m, "input_contract", PG_WALK_REQ | PG_WALK_NONEMPTY, NULL);
 	if (rc == PG_OK)
-		rc = get_str(&c, m, "output_contract", F_REQ | F_NONEMPTY, NULL);
+		rc = get_str(&c, m, "output_contract", PG_WALK_REQ | PG_WALK_NONEMPTY, NULL);
 	if (rc == PG_OK)
-		rc = get_objmember(&c, m, "runtime", F_REQ, manifest_runtime, NULL);
+		rc = get_objmember(&c, m, "runtime", PG_WALK_REQ, manifest_runtime, NULL);
 	if (rc == PG_OK)
-		rc = get_objmember(&c, m, "resource_profile", F_REQ, manifest_resources, NULL);
+		rc = get_objmember(&c, m, "resource_profile", PG_WALK_REQ, manifest_resources, NULL);
 	if (rc == PG_OK)
-		rc = get_objmember(&c, m, "risk_profile", F_REQ, manifest_risk, NULL);
+		rc = get_objmember(&c, m, "risk_profile", PG_WALK_REQ, manifest_risk, NULL);
 	if (rc == PG_OK)
-		rc = get_str(&c, m, "evaluation_card", F_REQ | F_NONEMPTY, &evaluation_card);
+		rc = get_str(&c, m, "evaluation_card", PG_WALK_REQ | PG_WALK_NONEMPTY, &evaluation_card);
 	if (rc == PG_OK)
-		rc = get_form(&c, m, "lifecycle_state", F_REQ, is_state,
+		rc = get_form(&c, m, "lifecycle_state", PG_WALK_REQ, is_state,
 			      _("not a lifecycle state"), NULL);
 	if (rc == PG_OK)
 		rc = manifest_files(&c, m, lim, evaluation_card);
@@ -1077,40 +966,40 @@ pg_code pg_schema_manifest(const cJSON *m, const pg_limits *lim, pg_error *err)
 /* ===================================================== member documents */
 
 /* contract.json */
-static pg_code same_as_manifest(struct sctx *c, const cJSON *doc, const char *key,
+static pg_code same_as_manifest(pg_walk *c, const cJSON *doc, const char *key,
 				const cJSON *manifest)
 {
 	const char *s, *ms;
-	pg_code rc = get_str(c, doc, key, F_REQ | F_NONEMPTY, &s);
+	pg_code rc = get_str(c, doc, key, PG_WALK_REQ | PG_WALK_NONEMPTY, &s);
 
 	if (rc != PG_OK || !manifest)
 		return rc;
 	ms = pg_json_str(pg_json_get(manifest, key));
 	if (!ms || strcmp(s, ms) != 0) {
-		size_t mark = push_key(c, key);
+		size_t mark = pg_walk_key(c, key);
 
-		rc = fail(c, PG_SCHEMA, _("not the manifest's %s \"%s\""), key,
+		rc = pg_walk_fail(c, PG_SCHEMA, _("not the manifest's %s \"%s\""), key,
 			  ms ? ms : "");
-		pop(c, mark);
+		pg_walk_pop(c, mark);
 	}
 	return rc;
 }
 
-static pg_code doc_contract(struct sctx *c, const cJSON *doc, const cJSON *manifest)
+static pg_code doc_contract(pg_walk *c, const cJSON *doc, const cJSON *manifest)
 {
 	pg_code rc = same_as_manifest(c, doc, "input_contract", manifest);
 
 	if (rc == PG_OK)
 		rc = same_as_manifest(c, doc, "output_contract", manifest);
 	if (rc == PG_OK)
-		rc = get_objmember(c, doc, "maximum_permissions", F_REQ, perm_set, NULL);
+		rc = get_objmember(c, doc, "maximum_permissions", PG_WALK_REQ, perm_set, NULL);
 	return rc;
 }
 
 /* permissions.json */
-static pg_code doc_permissions(struct sctx *c, const cJSON *doc)
+static pg_code doc_permissions(pg_walk *c, const cJSON *doc)
 {
-	pg_code rc = get_objmember(c, doc, "requested", F_REQ, perm_set, NULL);
+	pg_code rc = get_objmember(c, doc, "requested", PG_WALK_REQ, perm_set, NULL);
 
 	if (rc == PG_OK)
 		rc = get_strlist(c, doc, "denied", 0);
@@ -1124,7 +1013,7 @@ struct lineage_ctx {
 	size_t index;
 };
 
-static pg_code lineage_parent(struct sctx *c, const cJSON *v, void *ctx)
+static pg_code lineage_parent(pg_walk *c, const cJSON *v, void *ctx)
 {
 	struct lineage_ctx *lc = ctx;
 	const cJSON *expect = lc->next;
@@ -1132,7 +1021,7 @@ static pg_code lineage_parent(struct sctx *c, const cJSON *v, void *ctx)
 	size_t mark;
 	pg_code rc;
 
-	rc = get_str(c, v, "id", F_REQ, &id);
+	rc = get_str(c, v, "id", PG_WALK_REQ, &id);
 	if (rc == PG_OK)
 		rc = get_form(c, v, "name", 0, pg_name_valid,
 			      _("not a valid name ([a-z0-9]+([._-][a-z0-9]+)*, at most 128 bytes, not sha256)"),
@@ -1148,7 +1037,7 @@ static pg_code lineage_parent(struct sctx *c, const cJSON *v, void *ctx)
 	lc->index++;
 	if (expect && cJSON_IsString(expect) && strcmp(expect->valuestring, id) == 0)
 		return PG_OK;
-	mark = push_key(c, "id");
+	mark = pg_walk_key(c, "id");
 	{
 		const cJSON *p;
 
@@ -1156,32 +1045,32 @@ static pg_code lineage_parent(struct sctx *c, const cJSON *v, void *ctx)
 			if (cJSON_IsString(p) && strcmp(p->valuestring, id) == 0)
 				break;
 		if (!p)
-			rc = fail(c, PG_SCHEMA, _("not a parent of the manifest"));
+			rc = pg_walk_fail(c, PG_SCHEMA, _("not a parent of the manifest"));
 		else if (expect)
-			rc = fail(c, PG_SCHEMA,
+			rc = pg_walk_fail(c, PG_SCHEMA,
 				  _("not in the manifest's order (expected \"%s\")"),
 				  cJSON_IsString(expect) ? expect->valuestring : "");
 		else
-			rc = fail(c, PG_SCHEMA, _("a parent listed twice"));
+			rc = pg_walk_fail(c, PG_SCHEMA, _("a parent listed twice"));
 	}
-	pop(c, mark);
+	pg_walk_pop(c, mark);
 	return rc;
 }
 
-static pg_code lineage_data(struct sctx *c, const cJSON *v, void *ctx)
+static pg_code lineage_data(pg_walk *c, const cJSON *v, void *ctx)
 {
 	pg_code rc;
 
 	(void)ctx;
-	rc = get_str(c, v, "name", F_REQ, NULL);
+	rc = get_str(c, v, "name", PG_WALK_REQ, NULL);
 	if (rc == PG_OK)
 		rc = get_str(c, v, "version", 0, NULL);
 	if (rc == PG_OK)
-		rc = get_form(c, v, "sha256", 0, is_hex64, _("not 64 lowercase hex"), NULL);
+		rc = get_form(c, v, "sha256", 0, pg_is_hex64, _("not 64 lowercase hex"), NULL);
 	return rc;
 }
 
-static pg_code lineage_training(struct sctx *c, const cJSON *v, void *ctx)
+static pg_code lineage_training(pg_walk *c, const cJSON *v, void *ctx)
 {
 	pg_code rc;
 
@@ -1196,7 +1085,7 @@ static pg_code lineage_training(struct sctx *c, const cJSON *v, void *ctx)
 	return rc;
 }
 
-static pg_code doc_lineage(struct sctx *c, const cJSON *doc, const cJSON *manifest)
+static pg_code doc_lineage(pg_walk *c, const cJSON *doc, const cJSON *manifest)
 {
 	struct lineage_ctx lc = { NULL, NULL, 0 };
 	pg_code rc;
@@ -1207,21 +1096,21 @@ static pg_code doc_lineage(struct sctx *c, const cJSON *doc, const cJSON *manife
 			lc.mparents = NULL;
 		lc.next = lc.mparents ? lc.mparents->child : NULL;
 	}
-	rc = get_objlist(c, doc, "parents", F_REQ, lineage_parent, &lc);
+	rc = get_objlist(c, doc, "parents", PG_WALK_REQ, lineage_parent, &lc);
 	if (rc == PG_OK && lc.mparents && lc.next) {
-		size_t mark = push_key(c, "parents");
+		size_t mark = pg_walk_key(c, "parents");
 
-		rc = fail(c, PG_SCHEMA, ngettext("lists %zu parent, the manifest %d", "lists %zu parents, the manifest %d",
+		rc = pg_walk_fail(c, PG_SCHEMA, ngettext("lists %zu parent, the manifest %d", "lists %zu parents, the manifest %d",
 		                                 (unsigned long)lc.index),
 			  lc.index, cJSON_GetArraySize(lc.mparents));
-		pop(c, mark);
+		pg_walk_pop(c, mark);
 	}
 	if (rc == PG_OK)
 		rc = same_as_manifest(c, doc, "operator", manifest);
 	if (rc == PG_OK) {
 		const cJSON *v;
 
-		rc = get(c, doc, "operator_params", PG_KIND_OBJECT, 0, &v);
+		rc = pg_walk_get(c, doc, "operator_params", PG_KIND_OBJECT, 0, &v);
 	}
 	if (rc == PG_OK)
 		rc = get_objlist(c, doc, "data", 0, lineage_data, NULL);
@@ -1233,37 +1122,37 @@ static pg_code doc_lineage(struct sctx *c, const cJSON *doc, const cJSON *manife
 }
 
 /* evaluation-card.json */
-static pg_code eval_metric(struct sctx *c, const cJSON *v, void *ctx)
+static pg_code eval_metric(pg_walk *c, const cJSON *v, void *ctx)
 {
 	const cJSON *ci;
 	pg_code rc;
 
 	(void)ctx;
-	rc = get_str(c, v, "name", F_REQ | F_NONEMPTY, NULL);
+	rc = get_str(c, v, "name", PG_WALK_REQ | PG_WALK_NONEMPTY, NULL);
 	if (rc == PG_OK)
-		rc = get_num(c, v, "value", F_REQ, R_ANY);
+		rc = get_num(c, v, "value", PG_WALK_REQ, R_ANY);
 	if (rc == PG_OK)
-		rc = get(c, v, "ci", PG_KIND_ARRAY, 0, &ci);
+		rc = pg_walk_get(c, v, "ci", PG_KIND_ARRAY, 0, &ci);
 	if (rc == PG_OK && ci) {
-		size_t mark = push_key(c, "ci");
+		size_t mark = pg_walk_key(c, "ci");
 		const cJSON *lo = ci->child, *hi = lo ? lo->next : NULL;
 
 		if (!lo || !hi || hi->next) {
-			rc = fail(c, PG_SCHEMA, _("not [low, high]"));
+			rc = pg_walk_fail(c, PG_SCHEMA, _("not [low, high]"));
 		} else {
-			size_t m2 = push_index(c, 0);
+			size_t m2 = pg_walk_index(c, 0);
 
-			rc = check_kind(c, lo, PG_KIND_NUMBER);
-			pop(c, m2);
+			rc = pg_walk_kind(c, lo, PG_KIND_NUMBER);
+			pg_walk_pop(c, m2);
 			if (rc == PG_OK) {
-				m2 = push_index(c, 1);
-				rc = check_kind(c, hi, PG_KIND_NUMBER);
-				pop(c, m2);
+				m2 = pg_walk_index(c, 1);
+				rc = pg_walk_kind(c, hi, PG_KIND_NUMBER);
+				pg_walk_pop(c, m2);
 			}
 			if (rc == PG_OK && lo->valuedouble > hi->valuedouble)
-				rc = fail(c, PG_SCHEMA, _("low above high"));
+				rc = pg_walk_fail(c, PG_SCHEMA, _("low above high"));
 		}
-		pop(c, mark);
+		pg_walk_pop(c, mark);
 	}
 	if (rc == PG_OK)
 		rc = get_num(c, v, "confidence", 0, R_PROB);
@@ -1274,45 +1163,45 @@ static pg_code eval_metric(struct sctx *c, const cJSON *v, void *ctx)
 	return rc;
 }
 
-static pg_code eval_slice(struct sctx *c, const cJSON *v, void *ctx)
+static pg_code eval_slice(pg_walk *c, const cJSON *v, void *ctx)
 {
 	pg_code rc;
 
 	(void)ctx;
-	rc = get_str(c, v, "name", F_REQ | F_NONEMPTY, NULL);
+	rc = get_str(c, v, "name", PG_WALK_REQ | PG_WALK_NONEMPTY, NULL);
 	if (rc == PG_OK)
-		rc = get_objlist(c, v, "metrics", F_REQ | F_NONEMPTY, eval_metric, NULL);
+		rc = get_objlist(c, v, "metrics", PG_WALK_REQ | PG_WALK_NONEMPTY, eval_metric, NULL);
 	return rc;
 }
 
-static pg_code eval_suite(struct sctx *c, const cJSON *v, void *ctx)
+static pg_code eval_suite(pg_walk *c, const cJSON *v, void *ctx)
 {
 	pg_code rc;
 
 	(void)ctx;
-	rc = get_str(c, v, "name", F_REQ | F_NONEMPTY, NULL);
+	rc = get_str(c, v, "name", PG_WALK_REQ | PG_WALK_NONEMPTY, NULL);
 	if (rc == PG_OK)
-		rc = get_str(c, v, "version", F_REQ, NULL);
+		rc = get_str(c, v, "version", PG_WALK_REQ, NULL);
 	if (rc == PG_OK)
-		rc = get_objlist(c, v, "metrics", F_REQ | F_NONEMPTY, eval_metric, NULL);
+		rc = get_objlist(c, v, "metrics", PG_WALK_REQ | PG_WALK_NONEMPTY, eval_metric, NULL);
 	if (rc == PG_OK)
 		rc = get_objlist(c, v, "slices", 0, eval_slice, NULL);
 	return rc;
 }
 
-static pg_code eval_headline(struct sctx *c, const cJSON *v, void *ctx)
+static pg_code eval_headline(pg_walk *c, const cJSON *v, void *ctx)
 {
 	pg_code rc;
 
 	(void)ctx;
-	rc = get_str(c, v, "suite", F_REQ, NULL);
+	rc = get_str(c, v, "suite", PG_WALK_REQ, NULL);
 	if (rc == PG_OK)
-		rc = get_str(c, v, "metric", F_REQ, NULL);
+		rc = get_str(c, v, "metric", PG_WALK_REQ, NULL);
 	return rc;
 }
 
 /* The headline names a suite of the card and a metric of that suite. */
-static pg_code eval_headline_names(struct sctx *c, const cJSON *doc)
+static pg_code eval_headline_names(pg_walk *c, const cJSON *doc)
 {
 	const cJSON *h = pg_json_get(doc, "headline"), *s, *mt;
 	const char *suite, *metric;
@@ -1326,70 +1215,70 @@ static pg_code eval_headline_names(struct sctx *c, const cJSON *doc)
 	cJSON_ArrayForEach(s, pg_json_get(doc, "suites"))
 		if (strcmp(pg_json_str(pg_json_get(s, "name")), suite) == 0)
 			break;
-	mark = push_key(c, "headline");
+	mark = pg_walk_key(c, "headline");
 	if (!s) {
-		push_key(c, "suite");
-		rc = fail(c, PG_SCHEMA, _("no suite named \"%s\""), suite);
+		pg_walk_key(c, "suite");
+		rc = pg_walk_fail(c, PG_SCHEMA, _("no suite named \"%s\""), suite);
 		goto out;
 	}
 	cJSON_ArrayForEach(mt, pg_json_get(s, "metrics"))
 		if (strcmp(pg_json_str(pg_json_get(mt, "name")), metric) == 0)
 			break;
 	if (!mt) {
-		push_key(c, "metric");
-		rc = fail(c, PG_SCHEMA, _("suite \"%s\" has no metric named \"%s\""),
+		pg_walk_key(c, "metric");
+		rc = pg_walk_fail(c, PG_SCHEMA, _("suite \"%s\" has no metric named \"%s\""),
 			  suite, metric);
 	}
 out:
-	pop(c, mark);
+	pg_walk_pop(c, mark);
 	return rc;
 }
 
-static pg_code eval_failed_case(struct sctx *c, const cJSON *v, void *ctx)
+static pg_code eval_failed_case(pg_walk *c, const cJSON *v, void *ctx)
 {
 	pg_code rc;
 
 	(void)ctx;
-	rc = get_str(c, v, "suite", F_REQ, NULL);
+	rc = get_str(c, v, "suite", PG_WALK_REQ, NULL);
 	if (rc == PG_OK)
-		rc = get_str(c, v, "case", F_REQ, NULL);
+		rc = get_str(c, v, "case", PG_WALK_REQ, NULL);
 	/* input, expected, actual: any JSON value. */
 	if (rc == PG_OK)
 		rc = get_str(c, v, "reason", 0, NULL);
 	return rc;
 }
 
-static pg_code eval_bin(struct sctx *c, const cJSON *v, void *ctx)
+static pg_code eval_bin(pg_walk *c, const cJSON *v, void *ctx)
 {
 	pg_code rc;
 
 	(void)ctx;
-	rc = get_num(c, v, "confidence", F_REQ, R_UNIT);
+	rc = get_num(c, v, "confidence", PG_WALK_REQ, R_UNIT);
 	if (rc == PG_OK)
-		rc = get_num(c, v, "accuracy", F_REQ, R_UNIT);
+		rc = get_num(c, v, "accuracy", PG_WALK_REQ, R_UNIT);
 	if (rc == PG_OK)
-		rc = get_uint(c, v, "count", F_REQ);
+		rc = get_uint(c, v, "count", PG_WALK_REQ);
 	return rc;
 }
 
-static pg_code eval_calibration(struct sctx *c, const cJSON *v, void *ctx)
+static pg_code eval_calibration(pg_walk *c, const cJSON *v, void *ctx)
 {
 	(void)ctx;
-	return get_objlist(c, v, "bins", F_REQ, eval_bin, NULL);
+	return get_objlist(c, v, "bins", PG_WALK_REQ, eval_bin, NULL);
 }
 
-static pg_code eval_bucket(struct sctx *c, const cJSON *v, void *ctx)
+static pg_code eval_bucket(pg_walk *c, const cJSON *v, void *ctx)
 {
 	pg_code rc;
 
 	(void)ctx;
-	rc = get_num(c, v, "le", F_REQ, R_ANY);
+	rc = get_num(c, v, "le", PG_WALK_REQ, R_ANY);
 	if (rc == PG_OK)
-		rc = get_uint(c, v, "count", F_REQ);
+		rc = get_uint(c, v, "count", PG_WALK_REQ);
 	return rc;
 }
 
-static pg_code eval_latency(struct sctx *c, const cJSON *v, void *ctx)
+static pg_code eval_latency(pg_walk *c, const cJSON *v, void *ctx)
 {
 	pg_code rc;
 
@@ -1404,60 +1293,60 @@ static pg_code eval_latency(struct sctx *c, const cJSON *v, void *ctx)
 	return rc;
 }
 
-static pg_code eval_costs(struct sctx *c, const cJSON *v, void *ctx)
+static pg_code eval_costs(pg_walk *c, const cJSON *v, void *ctx)
 {
 	(void)ctx;
 	return get_objmember(c, v, "latency_ms", 0, eval_latency, NULL);
 }
 
-static pg_code eval_safety(struct sctx *c, const cJSON *v, void *ctx)
+static pg_code eval_safety(pg_walk *c, const cJSON *v, void *ctx)
 {
 	pg_code rc;
 
 	(void)ctx;
-	rc = get_str(c, v, "test", F_REQ, NULL);
+	rc = get_str(c, v, "test", PG_WALK_REQ, NULL);
 	if (rc == PG_OK)
-		rc = get_bool(c, v, "passed", F_REQ);
+		rc = get_bool(c, v, "passed", PG_WALK_REQ);
 	if (rc == PG_OK)
 		rc = get_num(c, v, "score", 0, R_ANY);
 	return rc;
 }
 
-static pg_code eval_champion(struct sctx *c, const cJSON *v, void *ctx)
+static pg_code eval_champion(pg_walk *c, const cJSON *v, void *ctx)
 {
 	pg_code rc;
 
 	(void)ctx;
-	rc = get_form(c, v, "id", F_REQ, is_pack_id,
+	rc = get_form(c, v, "id", PG_WALK_REQ, pg_is_pack_id,
 		      _("not a pack id (\"sha256:\" and 64 lowercase hex)"), NULL);
 	if (rc == PG_OK)
-		rc = get_objlist(c, v, "suites", F_REQ | F_NONEMPTY, eval_suite, NULL);
+		rc = get_objlist(c, v, "suites", PG_WALK_REQ | PG_WALK_NONEMPTY, eval_suite, NULL);
 	return rc;
 }
 
-static pg_code doc_evaluation_card(struct sctx *c, const cJSON *doc)
+static pg_code doc_evaluation_card(pg_walk *c, const cJSON *doc)
 {
 	const cJSON *env;
 	pg_code rc;
 
-	rc = get_str(c, doc, "id", F_REQ | F_NONEMPTY, NULL);
+	rc = get_str(c, doc, "id", PG_WALK_REQ | PG_WALK_NONEMPTY, NULL);
 	if (rc == PG_OK)
-		rc = get_form(c, doc, "created_at", F_REQ, is_rfc3339,
+		rc = get_form(c, doc, "created_at", PG_WALK_REQ, is_rfc3339,
 			      _("not an RFC 3339 UTC timestamp (YYYY-MM-DDTHH:MM:SSZ)"),
 			      NULL);
 	if (rc == PG_OK) {
-		rc = get(c, doc, "environment", PG_KIND_ANY, 0, &env);
+		rc = pg_walk_get(c, doc, "environment", PG_KIND_ANY, 0, &env);
 		if (rc == PG_OK && env && !cJSON_IsString(env) && !cJSON_IsObject(env)) {
-			size_t mark = push_key(c, "environment");
+			size_t mark = pg_walk_key(c, "environment");
 
-			rc = fail(c, PG_SCHEMA, _("not a string or an object"));
-			pop(c, mark);
+			rc = pg_walk_fail(c, PG_SCHEMA, _("not a string or an object"));
+			pg_walk_pop(c, mark);
 		}
 	}
 	if (rc == PG_OK)
 		rc = get_objmember(c, doc, "headline", 0, eval_headline, NULL);
 	if (rc == PG_OK)
-		rc = get_objlist(c, doc, "suites", F_REQ | F_NONEMPTY, eval_suite, NULL);
+		rc = get_objlist(c, doc, "suites", PG_WALK_REQ | PG_WALK_NONEMPTY, eval_suite, NULL);
 	if (rc == PG_OK)
 		rc = eval_headline_names(c, doc);
 	if (rc == PG_OK)
@@ -1474,7 +1363,7 @@ static pg_code doc_evaluation_card(struct sctx *c, const cJSON *doc)
 }
 
 /* resource-profile.json */
-static pg_code resource_latency(struct sctx *c, const cJSON *v, void *ctx)
+static pg_code resource_latency(pg_walk *c, const cJSON *v, void *ctx)
 {
 	pg_code rc;
 
@@ -1485,7 +1374,7 @@ static pg_code resource_latency(struct sctx *c, const cJSON *v, void *ctx)
 	return rc;
 }
 
-static pg_code doc_resource_profile(struct sctx *c, const cJSON *doc)
+static pg_code doc_resource_profile(pg_walk *c, const cJSON *doc)
 {
 	pg_code rc;
 
@@ -1504,20 +1393,20 @@ static pg_code doc_resource_profile(struct sctx *c, const cJSON *doc)
 }
 
 /* license-notice.json */
-static pg_code license_model(struct sctx *c, const cJSON *v, void *ctx)
+static pg_code license_model(pg_walk *c, const cJSON *v, void *ctx)
 {
 	(void)ctx;
-	return get_str(c, v, "license", F_REQ | F_NONEMPTY, NULL);
+	return get_str(c, v, "license", PG_WALK_REQ | PG_WALK_NONEMPTY, NULL);
 }
 
-static pg_code license_item(struct sctx *c, const cJSON *v, void *ctx)
+static pg_code license_item(pg_walk *c, const cJSON *v, void *ctx)
 {
 	pg_code rc;
 
 	(void)ctx;
-	rc = get_str(c, v, "name", F_REQ, NULL);
+	rc = get_str(c, v, "name", PG_WALK_REQ, NULL);
 	if (rc == PG_OK)
-		rc = get_str(c, v, "license", F_REQ | F_NONEMPTY, NULL);
+		rc = get_str(c, v, "license", PG_WALK_REQ | PG_WALK_NONEMPTY, NULL);
 	if (rc == PG_OK)
 		rc = get_strlist(c, v, "obligations", 0);
 	return rc;
@@ -1529,11 +1418,11 @@ static int is_redistribution(const char *s)
 	       strcmp(s, "forbidden") == 0;
 }
 
-static pg_code doc_license_notice(struct sctx *c, const cJSON *doc)
+static pg_code doc_license_notice(pg_walk *c, const cJSON *doc)
 {
 	pg_code rc;
 
-	rc = get_objmember(c, doc, "model", F_REQ, license_model, NULL);
+	rc = get_objmember(c, doc, "model", PG_WALK_REQ, license_model, NULL);
 	if (rc == PG_OK)
 		rc = get_objlist(c, doc, "data", 0, license_item, NULL);
 	if (rc == PG_OK)
@@ -1549,28 +1438,28 @@ static pg_code doc_license_notice(struct sctx *c, const cJSON *doc)
 }
 
 /* rollback.json */
-static pg_code doc_rollback(struct sctx *c, const cJSON *doc)
+static pg_code doc_rollback(pg_walk *c, const cJSON *doc)
 {
 	const cJSON *list, *it;
 	size_t mark, i = 0;
 	pg_code rc;
 
-	rc = get(c, doc, "compatible_prior", PG_KIND_ARRAY, F_REQ, &list);
+	rc = pg_walk_get(c, doc, "compatible_prior", PG_KIND_ARRAY, PG_WALK_REQ, &list);
 	if (rc != PG_OK)
 		return rc;
-	mark = push_key(c, "compatible_prior");
+	mark = pg_walk_key(c, "compatible_prior");
 	cJSON_ArrayForEach(it, list) {
-		size_t m2 = push_index(c, i++);
+		size_t m2 = pg_walk_index(c, i++);
 
-		rc = check_kind(c, it, PG_KIND_STRING);
-		if (rc == PG_OK && !is_pack_id(it->valuestring))
-			rc = fail(c, PG_SCHEMA,
+		rc = pg_walk_kind(c, it, PG_KIND_STRING);
+		if (rc == PG_OK && !pg_is_pack_id(it->valuestring))
+			rc = pg_walk_fail(c, PG_SCHEMA,
 				  _("not a pack id (\"sha256:\" and 64 lowercase hex)"));
-		pop(c, m2);
+		pg_walk_pop(c, m2);
 		if (rc != PG_OK)
 			break;
 	}
-	pop(c, mark);
+	pg_walk_pop(c, mark);
 	if (rc == PG_OK)
 		rc = get_str(c, doc, "migration", 0, NULL);
 	return rc;
@@ -1578,15 +1467,15 @@ static pg_code doc_rollback(struct sctx *c, const cJSON *doc)
 
 pg_code pg_schema_member(pg_role role, const cJSON *doc, const cJSON *manifest, pg_error *err)
 {
-	struct sctx c;
+	pg_walk c;
 
 	if (!pg_role_is_document(role)) {
-		ctx_init(&c, err, pg_role_name(role) ? pg_role_name(role) : "?", 0, NULL);
-		return fail(&c, PG_SCHEMA, _("this role has no document schema"));
+		pg_walk_init(&c, err, pg_role_name(role) ? pg_role_name(role) : "?", 0, NULL);
+		return pg_walk_fail(&c, PG_SCHEMA, _("this role has no document schema"));
 	}
-	ctx_init(&c, err, role_docs[role], 1, NULL);
+	pg_walk_init(&c, err, role_docs[role], 1, NULL);
 	if (!cJSON_IsObject(doc))
-		return fail(&c, PG_SCHEMA, _("not an object"));
+		return pg_walk_fail(&c, PG_SCHEMA, _("not an object"));
 	switch (role) {
 	case PG_ROLE_CONTRACT:
 		return doc_contract(&c, doc, manifest);
@@ -1603,6 +1492,6 @@ pg_code pg_schema_member(pg_role role, const cJSON *doc, const cJSON *manifest, 
 	case PG_ROLE_ROLLBACK:
 		return doc_rollback(&c, doc);
 	default:
-		return fail(&c, PG_SCHEMA, _("this role has no document schema"));
+		return pg_walk_fail(&c, PG_SCHEMA, _("this role has no document schema"));
 	}
 }
