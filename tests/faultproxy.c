@@ -18,10 +18,14 @@
  *                       "Basic <base64 of user:pass>"), else 401
  *   --redirect-blobs    blob GETs and HEADs are answered 307 with the same
  *                       path on the --other origin
- *   --referrers-api     GET /v2/NAME/referrers/sha256:HEX is answered as a
- *                       registry with the OCI referrers API would: the
- *                       index the fallback tag sha256-HEX holds, or an
- *                       empty index (docker-registry 2.8 has no such API)
+ *   --referrers-api     the OCI referrers API, which docker-registry 2.8
+ *                       lacks: GET /v2/NAME/referrers/sha256:HEX answers
+ *                       the index the fallback tag sha256-HEX holds, or an
+ *                       empty index
+ *   --subjects          with --referrers-api, a manifest PUT with a subject
+ *                       is answered with OCI-Subject and recorded, and the
+ *                       referrers API answers what was recorded (as a
+ *                       registry that indexes subjects itself)
  *
  * Every request is forwarded on a fresh connection with "Connection: close"
  * and the answer relayed verbatim; one request per client connection.  One
@@ -45,6 +49,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cjson/cJSON.h>
+#include <gcrypt.h>
+
 #define HEAD_MAX (64 * 1024)
 #define TOKEN "tok-faultproxy"
 
@@ -57,7 +64,8 @@ static struct {
 	const char *bearer;  /* the Authorization header /token accepts */
 	int redirect_blobs;
 	int referrers_api;
-} opt = { 0, 0, 0, NULL, -1, 0, 0, NULL, 0, 0 };
+	int subjects;
+} opt = { 0, 0, 0, NULL, -1, 0, 0, NULL, 0, 0, 0 };
 
 static void die(const char *fmt, ...)
 {
@@ -272,6 +280,152 @@ out:
 	free(buf);
 }
 
+/* A manifest PUT with a subject, in --subjects mode: forwarded; when the
+ * registry takes it (201), its descriptor is recorded under the subject
+ * in DIR/subject-HEX and the answer carries OCI-Subject. */
+static void put_with_subject(int c, const char *head, size_t head_len, const char *rest, size_t rest_len)
+{
+	char cl[64], *body = NULL, *ans = NULL, req[HEAD_MAX + 64];
+	long long n = header(head, "Content-Length", cl, sizeof cl) ? atoll(cl) : -1;
+	size_t got = rest_len, alen = 0;
+	cJSON *doc = NULL;
+	const cJSON *subj, *mt, *at, *cfg;
+	unsigned char md[32];
+	char hex[65], path[4096];
+	int b = -1;
+
+	if (n < 0 || n > (4 << 20) || !(body = malloc((size_t)n + 1)) || !(ans = malloc(1 << 20))) {
+		answer(c, "502 Bad Gateway", NULL, "{}");
+		goto out;
+	}
+	memcpy(body, rest, rest_len < (size_t)n ? rest_len : (size_t)n);
+	while (got < (size_t)n) {
+		ssize_t k = recv(c, body + got, (size_t)n - got, 0);
+		if (k <= 0)
+			goto out;
+		got += (size_t)k;
+	}
+	body[n] = '\0';
+	b = connect_backend();
+	if (b < 0 || head_len > HEAD_MAX) {
+		answer(c, "502 Bad Gateway", NULL, "{}");
+		goto out;
+	}
+	/* the same request, Connection: close */
+	{
+		size_t o = 0;
+		const char *p = head;
+		while (p < head + head_len) {
+			const char *e = strstr(p, "\r\n");
+			size_t k = (size_t)(e - p) + 2;
+			/* the body is here already: no 100 Continue wanted */
+			if (strncasecmp(p, "Connection:", 11) != 0 && strncasecmp(p, "Expect:", 7) != 0) {
+				memcpy(req + o, p, k);
+				o += k;
+			}
+			p += k;
+		}
+		memcpy(req + o, "Connection: close\r\n\r\n", 21);
+		o += 21;
+		if (send_all(b, req, o) != 0 || send_all(b, body, (size_t)n) != 0)
+			goto out;
+	}
+	for (;;) {
+		ssize_t k = recv(b, ans + alen, (1 << 20) - 1 - alen, 0);
+		if (k <= 0)
+			break;
+		alen += (size_t)k;
+	}
+	ans[alen] = '\0';
+	doc = cJSON_ParseWithLength(body, (size_t)n);
+	subj = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(doc, "subject"), "digest");
+	if (alen > 12 && strncmp(ans + 9, "201", 3) == 0 && cJSON_IsString(subj) &&
+	    strncmp(subj->valuestring, "sha256:", 7) == 0 && strlen(subj->valuestring) == 71) {
+		cJSON *d = cJSON_CreateObject();
+		char *line;
+		FILE *f;
+
+		gcry_md_hash_buffer(GCRY_MD_SHA256, md, body, (size_t)n);
+		for (int i = 0; i < 32; i++)
+			snprintf(hex + 2 * i, 3, "%02x", md[i]);
+		mt = cJSON_GetObjectItemCaseSensitive(doc, "mediaType");
+		at = cJSON_GetObjectItemCaseSensitive(doc, "artifactType");
+		cfg = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(doc, "config"), "mediaType");
+		cJSON_AddStringToObject(d, "mediaType", cJSON_IsString(mt) ? mt->valuestring : "");
+		snprintf(path, sizeof path, "sha256:%s", hex);
+		cJSON_AddStringToObject(d, "digest", path);
+		cJSON_AddNumberToObject(d, "size", (double)n);
+		if (cJSON_IsString(at) || cJSON_IsString(cfg))
+			cJSON_AddStringToObject(d, "artifactType", cJSON_IsString(at) ? at->valuestring : cfg->valuestring);
+		if (cJSON_GetObjectItemCaseSensitive(doc, "annotations"))
+			cJSON_AddItemToObject(d, "annotations",
+			                      cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(doc, "annotations"), 1));
+		line = cJSON_PrintUnformatted(d);
+		snprintf(path, sizeof path, "%s/subject-%s", opt.state, subj->valuestring + 7);
+		if (line && (f = fopen(path, "a"))) {
+			fprintf(f, "%s\n", line);
+			fclose(f);
+		}
+		free(line);
+		cJSON_Delete(d);
+		/* the answer with OCI-Subject after its status line */
+		{
+			char *eol = strstr(ans, "\r\n");
+			char hdr[128];
+			snprintf(hdr, sizeof hdr, "OCI-Subject: %s\r\n", subj->valuestring);
+			if (eol) {
+				send_all(c, ans, (size_t)(eol + 2 - ans));
+				send_all(c, hdr, strlen(hdr));
+				send_all(c, eol + 2, alen - (size_t)(eol + 2 - ans));
+				goto out;
+			}
+		}
+	}
+	send_all(c, ans, alen);
+out:
+	cJSON_Delete(doc);
+	if (b >= 0)
+		close(b);
+	free(body);
+	free(ans);
+}
+
+/* The referrers API from what --subjects recorded: an index of the
+ * descriptors under the subject; 0 when nothing was recorded. */
+static int recorded_referrers(int c, const char *hex)
+{
+	char path[4096], line[65536];
+	cJSON *ix, *list;
+	char *text, head[256];
+	FILE *f;
+
+	snprintf(path, sizeof path, "%s/subject-%.64s", opt.state, hex);
+	f = fopen(path, "r");
+	if (!f)
+		return 0;
+	ix = cJSON_CreateObject();
+	cJSON_AddNumberToObject(ix, "schemaVersion", 2);
+	cJSON_AddStringToObject(ix, "mediaType", "application/vnd.oci.image.index.v1+json");
+	list = cJSON_AddArrayToObject(ix, "manifests");
+	while (fgets(line, sizeof line, f)) {
+		cJSON *d = cJSON_Parse(line);
+		if (d)
+			cJSON_AddItemToArray(list, d);
+	}
+	fclose(f);
+	text = cJSON_PrintUnformatted(ix);
+	snprintf(head, sizeof head,
+	         "HTTP/1.1 200 OK\r\nContent-Type: application/vnd.oci.image.index.v1+json\r\n"
+	         "Content-Length: %zu\r\nConnection: close\r\n\r\n",
+	         text ? strlen(text) : 0);
+	send_all(c, head, strlen(head));
+	if (text)
+		send_all(c, text, strlen(text));
+	free(text);
+	cJSON_Delete(ix);
+	return 1;
+}
+
 /* The referrers API over the fallback tag: GET the tag's index from the
  * backend, answer it (or an empty index) as the API's answer. */
 static void referrers(int c, const char *target)
@@ -289,6 +443,8 @@ static void referrers(int c, const char *target)
 	}
 	snprintf(name, sizeof name, "%.*s", (int)(r - target - 4), target + 4);
 	snprintf(hex, sizeof hex, "%.64s", r + 18);
+	if (opt.subjects && recorded_referrers(c, hex))
+		goto out;
 	snprintf(req, sizeof req,
 	         "GET /v2/%s/manifests/sha256-%s HTTP/1.1\r\nHost: 127.0.0.1:%d\r\n"
 	         "Accept: application/vnd.oci.image.index.v1+json\r\nConnection: close\r\n\r\n",
@@ -389,6 +545,10 @@ static void handle(int c, int port)
 		referrers(c, target);
 		return;
 	}
+	if (opt.subjects && strcmp(method, "PUT") == 0 && strstr(target, "/manifests/")) {
+		put_with_subject(c, head, (size_t)(end + 2 - head), end + 4, len - (size_t)(end + 4 - head));
+		return;
+	}
 	if (opt.redirect_blobs && blob) {
 		snprintf(extra, sizeof extra, "Location: http://127.0.0.1:%d%s\r\n", opt.other_port, target);
 		answer(c, "307 Temporary Redirect", extra, "{}");
@@ -418,6 +578,10 @@ int main(int argc, char **argv)
 			opt.referrers_api = 1;
 			continue;
 		}
+		if (strcmp(a, "--subjects") == 0) {
+			opt.subjects = 1;
+			continue;
+		}
 		if (!v)
 			die("%s needs a value", a);
 		i++;
@@ -438,6 +602,8 @@ int main(int argc, char **argv)
 		else
 			die("unknown option %s", a);
 	}
+	gcry_check_version(NULL);
+	gcry_control(GCRYCTL_INITIALIZATION_FINISHED, 0);
 	if (!opt.listen_port || !opt.backend_port || !opt.state)
 		die("usage: faultproxy --listen PORT --backend PORT --state DIR [options]");
 	if (opt.redirect_blobs && !opt.other_port)
