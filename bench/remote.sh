@@ -22,7 +22,7 @@ unset PACKGATE_POLICY XDG_CONFIG_HOME GNUPGHOME
 PID=
 trap '[ -z "$PID" ] || kill -9 $PID 2>/dev/null' EXIT
 
-port=$((20000 + RANDOM % 20000))
+port=$((10000 + RANDOM % 20000)) # below the ephemeral ports
 start() { # a fresh server storage each time
 	[ -z "$PID" ] || { kill -9 $PID 2>/dev/null; wait $PID 2>/dev/null || true; }
 	rm -rf srv && mkdir -p srv/data

@@ -1579,6 +1579,27 @@ static int pack_exists(pg_reg *reg, const char *id, pg_error *err)
  * the right size is kept.  Each new blob is flushed before its rename and
  * the directory after the renames, so a committed row never names a blob
  * that a crash could lose. */
+/* registry.version_taken when another pack holds p's NAME@VERSION. */
+static pg_code version_free(pg_reg *reg, const pg_pack *p, pg_error *err)
+{
+	sqlite3_stmt *s = stmt(reg, S_PACK_NV, err);
+	pg_code rc = PG_OK;
+	int src;
+
+	if (!s)
+		return err->code;
+	bind_text(s, 1, p->name);
+	bind_text(s, 2, p->version);
+	src = sqlite3_step(s);
+	if (src == SQLITE_ROW)
+		rc = pg_err(err, PG_REGISTRY_VERSION_TAKEN, _("%s@%s is already taken by %s; a different pack needs a new version"),
+		            p->name, p->version, (const char *)sqlite3_column_text(s, 0));
+	else if (src != SQLITE_DONE)
+		rc = db_err(reg, src, err);
+	done(s);
+	return rc;
+}
+
 static pg_code store_blobs(pg_reg *reg, pg_reg_staged *st, pg_error *err)
 {
 	const pg_pack *p = st->pack;
@@ -1793,7 +1814,10 @@ pg_code pg_reg_import_staged(pg_reg *reg, pg_reg_staged *st,
 		rc = oom(err);
 		goto out;
 	}
-	rc = store_blobs(reg, st, err);
+	/* a refusal known now stores no blob (asked again in the transaction) */
+	rc = version_free(reg, p, err);
+	if (!rc)
+		rc = store_blobs(reg, st, err);
 	if (rc)
 		goto out;
 
@@ -1813,27 +1837,9 @@ pg_code pg_reg_import_staged(pg_reg *reg, pg_reg_staged *st,
 		rc = import_done(reg, p->id, res, err);
 		goto out;
 	}
-	{
-		sqlite3_stmt *s = stmt(reg, S_PACK_NV, err);
-		int src;
-		if (!s) {
-			rc = err->code;
-			goto out;
-		}
-		bind_text(s, 1, p->name);
-		bind_text(s, 2, p->version);
-		src = sqlite3_step(s);
-		if (src == SQLITE_ROW) {
-			rc = pg_err(err, PG_REGISTRY_VERSION_TAKEN,
-			            _("%s@%s is already taken by %s; a different pack needs a new version"),
-			            p->name, p->version, (const char *)sqlite3_column_text(s, 0));
-		} else if (src != SQLITE_DONE) {
-			rc = db_err(reg, src, err);
-		}
-		done(s);
-		if (rc)
-			goto out;
-	}
+	rc = version_free(reg, p, err);
+	if (rc)
+		goto out;
 	if (policy) {
 		sqlite3_stmt *s = stmt(reg, S_POLICY_HAS, err);
 		int src;

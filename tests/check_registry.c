@@ -492,6 +492,9 @@ START_TEST(test_import_refused)
 	ck_assert_int_eq(sql_int("SELECT count(*) FROM files"), 7);
 	snprintf(p, sizeof p, "%s/reg/tmp", work);
 	ck_assert_uint_eq(count_entries(p), 0);
+	/* the refused packs left no blob behind (b's weights differ from a's) */
+	snprintf(p, sizeof p, "%s/reg/blobs/sha256", work);
+	ck_assert_uint_eq(count_entries(p), (size_t)sql_int("SELECT count(DISTINCT sha256) FROM files"));
 	pg_reg_close(reg);
 }
 END_TEST
