@@ -343,3 +343,59 @@ void tui_dialog_label(tui_text *x, tui_line *l, const char *label, int focused, 
 	snprintf(buf, sizeof buf, "%s%s", focused ? " \xe2\x80\xba " : "   ", label);
 	tl_addw(x, l, focused ? TC_FOCUS : TC_LABEL, buf, w, 0);
 }
+
+void tui_dialog_say(tui_text *x, const char *label, const char *extra, tui_color c, const char *value, int w)
+{
+	tui_line *l;
+	char lb[96];
+
+	snprintf(lb, sizeof lb, "   %s", label);
+	if (TUI_DIALOG_SW + (int)tui_width(value) <= w || !strchr(value, ':') || strchr(value, ' ')) {
+		tl_wrap(x, TC_LABEL, lb, TUI_DIALOG_SW, c, value, w);
+		if (extra && extra[0]) {
+			l = &x->v[x->n - 1];
+			tl_add(x, l, TC_DIM, "  ");
+			tl_add(x, l, TC_DIM, extra);
+		}
+		return;
+	}
+	if (label[0]) {
+		l = tl_new(x);
+		tl_addw(x, l, TC_LABEL, lb, TUI_DIALOG_SW, 0);
+		if (extra && extra[0])
+			tl_add(x, l, TC_DIM, extra);
+	}
+	tl_wrap(x, TC_LABEL, "", 5, c, value, w);
+}
+
+void tui_dialog_key_lines(tui *t, tui_text *x, const pg_sig_key *keys, size_t n, size_t k, const char *not_mine,
+                          int lw, int w)
+{
+	tui_line *l = tl_new(x);
+	int mine = 0;
+	char buf[600];
+
+	tl_addw(x, l, TC_NORMAL, "", lw, 0);
+	tl_add(x, l, TC_DIM, keys[k].fingerprint);
+	if (!t->have_me || !strcmp(t->me, keys[k].fingerprint))
+		return;
+	for (size_t i = 0; i < n; i++)
+		mine |= !strcmp(keys[i].fingerprint, t->me);
+	if (!mine) {
+		snprintf(buf, sizeof buf, not_mine, t->me);
+		tl_wrap(x, TC_LABEL, "", lw, TC_SIG_UNKNOWN, buf, w);
+	}
+}
+
+int tui_dialog_page(tui_view *v, tui_req req)
+{
+	size_t page = v->text.page > 1 ? (size_t)v->text.page - 1 : 1;
+
+	if (req == REQ_PAGE_DOWN)
+		v->text.top += page;
+	else if (req == REQ_PAGE_UP)
+		v->text.top = v->text.top > page ? v->text.top - page : 0;
+	else
+		return 0;
+	return 1;
+}

@@ -497,6 +497,19 @@ void tui_dialog_text_draw(tui *t, tui_view *v, const tui_rect *r, size_t focus, 
 /* A dialog's label column: "   Label" or " › Label" when focused, in
  * exactly w columns. */
 void tui_dialog_label(tui_text *x, tui_line *l, const char *label, int focused, int w);
+/* The label column of a dialog's "What will be signed" lines. */
+#define TUI_DIALOG_SW 19
+/* One line of "What will be signed": label, value, then extra (may be
+ * NULL) dimmed; a value too long for the line (a digest on a narrow
+ * screen) goes on the next line, indented. */
+void tui_dialog_say(tui_text *x, const char *label, const char *extra, tui_color c, const char *value, int w);
+/* Below a dialog's signing-key field (label column lw): the key's
+ * fingerprint, and when the configured key (--key) is none of keys[0..n),
+ * the warning not_mine (a format taking the first 16 digits of it). */
+void tui_dialog_key_lines(tui *t, tui_text *x, const pg_sig_key *keys, size_t n, size_t k, const char *not_mine,
+                          int lw, int w);
+/* PgDn/PgUp in a dialog's lines: 1 when req was one of them. */
+int tui_dialog_page(tui_view *v, tui_req req);
 
 /* The pack view's tabs, in order. */
 enum tui_tab {

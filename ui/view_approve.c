@@ -12,7 +12,6 @@
 #include "rfc3339.h"
 
 #define LW 16  /* label column of the fields */
-#define SW 19  /* label column of what will be signed */
 
 enum { F_DECISION, F_TARGET, F_COMMENT, F_KEY, F_COUNT };
 
@@ -48,32 +47,6 @@ static void targets_init(tui *t, struct approve *A)
 			A->ti = A->ntargets;
 		A->targets[A->ntargets++] = (pg_state)s;
 	}
-}
-
-/* A line of the summary: label, then the value; a value too long for the
- * line (a digest on a narrow screen) goes on the next line, indented. */
-static void say(tui_text *x, const char *label, const char *extra, tui_color c, const char *value, int w)
-{
-	tui_line *l;
-	char lb[96];
-
-	snprintf(lb, sizeof lb, "   %s", label);
-	if (SW + (int)tui_width(value) <= w || !strchr(value, ':') || strchr(value, ' ')) {
-		tl_wrap(x, TC_LABEL, lb, SW, c, value, w);
-		if (extra && extra[0]) {
-			l = &x->v[x->n - 1];
-			tl_add(x, l, TC_DIM, "  ");
-			tl_add(x, l, TC_DIM, extra);
-		}
-		return;
-	}
-	if (label[0]) {
-		l = tl_new(x);
-		tl_addw(x, l, TC_LABEL, lb, SW, 0);
-		if (extra && extra[0])
-			tl_add(x, l, TC_DIM, extra);
-	}
-	tl_wrap(x, TC_LABEL, "", 5, c, value, w);
 }
 
 static void build(tui *t, tui_view *v, int w)
@@ -126,20 +99,9 @@ static void build(tui *t, tui_view *v, int w)
 	tl_add(x, l, TC_NORMAL, who);
 	if (A->nkeys > 1)
 		tl_addf(x, l, TC_DIM, "   (%zu %s %zu)", A->ki + 1, _("of"), A->nkeys);
-	l = tl_new(x);
-	tl_addw(x, l, TC_NORMAL, "", LW, 0);
-	tl_add(x, l, TC_DIM, k->fingerprint);
-	if (t->have_me && strcmp(t->me, k->fingerprint)) {
-		int mine = 0;
-
-		for (size_t i = 0; i < A->nkeys; i++)
-			mine |= !strcmp(A->keys[i].fingerprint, t->me);
-		if (!mine) {
-			snprintf(buf, sizeof buf, _("your key %.16s\xe2\x80\xa6 (--key) is not the secret key of a "
-			                            "reviewer in this GnuPG home"), t->me);
-			tl_wrap(x, TC_LABEL, "", LW, TC_SIG_UNKNOWN, buf, w);
-		}
-	}
+	tui_dialog_key_lines(t, x, A->keys, A->nkeys, A->ki,
+	                     _("your key %.16s\xe2\x80\xa6 (--key) is not the secret key of a reviewer in this GnuPG home"),
+	                     LW, w);
 
 	/* the predicate of the statement, field by field */
 	tl_new(x);
@@ -148,24 +110,24 @@ static void build(tui *t, tui_view *v, int w)
 	tl_add(x, l, TC_DIM, "  in-toto statement, ");
 	tl_add(x, l, TC_DIM, "urn:packgate:approval:v1");
 	snprintf(buf, sizeof buf, "%s@%s", A->name, A->version);
-	say(x, "subject", NULL, TC_NORMAL, buf, w);
-	say(x, "", NULL, TC_NORMAL, A->id, w);
-	say(x, "decision", NULL, approve ? TC_SIG_GOOD : TC_SIG_BAD, approve ? "approve" : "reject", w);
-	say(x, "target", NULL, tui_state_color((int)target), pg_state_name(target), w);
-	say(x, "role", NULL, TC_NORMAL, "reviewer", w);
+	tui_dialog_say(x, "subject", NULL, TC_NORMAL, buf, w);
+	tui_dialog_say(x, "", NULL, TC_NORMAL, A->id, w);
+	tui_dialog_say(x, "decision", NULL, approve ? TC_SIG_GOOD : TC_SIG_BAD, approve ? "approve" : "reject", w);
+	tui_dialog_say(x, "target", NULL, tui_state_color((int)target), pg_state_name(target), w);
+	tui_dialog_say(x, "role", NULL, TC_NORMAL, "reviewer", w);
 	snprintf(buf, sizeof buf, "\"%s\"", A->comment.buf);
-	say(x, "comment", NULL, TC_NORMAL, buf, w);
-	say(x, "evaluation_card", NULL, A->card[0] ? TC_NORMAL : TC_MISSING,
+	tui_dialog_say(x, "comment", NULL, TC_NORMAL, buf, w);
+	tui_dialog_say(x, "evaluation_card", NULL, A->card[0] ? TC_NORMAL : TC_MISSING,
 	    A->card[0] ? A->card : _("(the pack has no evaluation card)"), w);
-	say(x, "policy", t->policy->name ? t->policy->name : "", TC_NORMAL, t->policy->digest, w);
-	say(x, "signer", who, TC_NORMAL, k->fingerprint, w);
+	tui_dialog_say(x, "policy", t->policy->name ? t->policy->name : "", TC_NORMAL, t->policy->digest, w);
+	tui_dialog_say(x, "signer", who, TC_NORMAL, k->fingerprint, w);
 	if (t->opts->now) {
 		char when[32];
 
 		pg_rfc3339_format(t->opts->now, when);
-		say(x, "signed_at", NULL, TC_NORMAL, when, w);
+		tui_dialog_say(x, "signed_at", NULL, TC_NORMAL, when, w);
 	} else {
-		say(x, "signed_at", NULL, TC_DIM, _("the time you confirm"), w);
+		tui_dialog_say(x, "signed_at", NULL, TC_DIM, _("the time you confirm"), w);
 	}
 	if (x->oom)
 		tui_status(t, "io.memory: %s", _("out of memory"));
@@ -268,7 +230,6 @@ static void choose(tui *t, struct approve *A, int dir)
 static tui_req approve_request(tui *t, tui_view *v, tui_req req)
 {
 	struct approve *A = v->priv;
-	size_t page = v->text.page > 1 ? (size_t)v->text.page - 1 : 1;
 
 	switch (req) {
 	case REQ_NEXT_FIELD:
@@ -289,10 +250,8 @@ static tui_req approve_request(tui *t, tui_view *v, tui_req req)
 		confirm(t, A);
 		return REQ_NONE;
 	case REQ_PAGE_DOWN:
-		v->text.top += page;
-		return REQ_NONE;
 	case REQ_PAGE_UP:
-		v->text.top = v->text.top > page ? v->text.top - page : 0;
+		tui_dialog_page(v, req);
 		return REQ_NONE;
 	case REQ_BACK:
 	case REQ_QUIT:

@@ -14,7 +14,6 @@
 #include "review.h"
 
 #define LW 16  /* label column */
-#define SW 19  /* label column of what will be signed */
 
 struct transition {
 	char id[PG_ID_LEN];
@@ -164,21 +163,6 @@ static int displaced(const struct transition *T, pg_state to, char *buf, size_t 
 	return 1;
 }
 
-/* A line of the summary (as the approve dialog's): a digest too long for
- * the line goes on the next one. */
-static void say(tui_text *x, const char *label, tui_color c, const char *value, int w)
-{
-	char lb[96];
-
-	snprintf(lb, sizeof lb, "   %s", label);
-	if (SW + (int)tui_width(value) <= w || !strchr(value, ':') || strchr(value, ' ')) {
-		tl_wrap(x, TC_LABEL, lb, SW, c, value, w);
-		return;
-	}
-	tl_wrap(x, TC_LABEL, lb, SW, c, "", w);
-	tl_wrap(x, TC_LABEL, "", 5, c, value, w);
-}
-
 static void build(tui *t, tui_view *v, int w)
 {
 	struct transition *T = v->priv;
@@ -208,20 +192,10 @@ static void build(tui *t, tui_view *v, int w)
 	tl_addf(x, l, TC_DIM, "  %s", roles);
 	if (T->nkeys > 1)
 		tl_addf(x, l, TC_DIM, "   (%zu %s %zu)", T->ki + 1, _("of"), T->nkeys);
-	l = tl_new(x);
-	tl_addw(x, l, TC_NORMAL, "", LW, 0);
-	tl_add(x, l, TC_DIM, k->fingerprint);
-	if (t->have_me && strcmp(t->me, k->fingerprint)) {
-		int mine = 0;
-
-		for (size_t i = 0; i < T->nkeys; i++)
-			mine |= !strcmp(T->keys[i].fingerprint, t->me);
-		if (!mine) {
-			snprintf(buf, sizeof buf, _("your key %.16s\xe2\x80\xa6 (--key) is not the secret key of "
-			                            "a person of the policy in this GnuPG home"), t->me);
-			tl_wrap(x, TC_LABEL, "", LW, TC_SIG_UNKNOWN, buf, w);
-		}
-	}
+	tui_dialog_key_lines(t, x, T->keys, T->nkeys, T->ki,
+	                     _("your key %.16s\xe2\x80\xa6 (--key) is not the secret key of a person of the policy in "
+	                       "this GnuPG home"),
+	                     LW, w);
 	if (f->ignored_approvals) {
 		snprintf(buf, sizeof buf,
 		         ngettext("%zu approval of this pack does not count: its signature does not verify under the policy",
@@ -287,7 +261,7 @@ static void build(tui *t, tui_view *v, int w)
 		tl_add(x, l, TC_DIM, "  in-toto statement, ");
 		tl_add(x, l, TC_DIM, "urn:packgate:transition:v1");
 		snprintf(buf, sizeof buf, "%s \xe2\x86\x92 %s", pg_state_name(f->in.from), pg_state_name(o->to));
-		say(x, "from, to", o->possible ? TC_NORMAL : TC_DIM, buf, w);
+		tui_dialog_say(x, "from, to", NULL, o->possible ? TC_NORMAL : TC_DIM, buf, w);
 		buf[0] = '\0';
 		if (counted) {
 			pg_lifecycle_tally(t->policy, f->approvals, f->napprovals, o->to, &tally, counted);
@@ -300,12 +274,12 @@ static void build(tui *t, tui_view *v, int w)
 		}
 		if (!nrel)
 			snprintf(buf, sizeof buf, "%s", _("none"));
-		say(x, "approvals", TC_NORMAL, buf, w);
+		tui_dialog_say(x, "approvals", NULL, TC_NORMAL, buf, w);
 		if (!displaced(T, o->to, buf, sizeof buf))
 			snprintf(buf, sizeof buf, "%s", _("nothing"));
-		say(x, "supersedes", TC_NORMAL, buf, w);
-		say(x, "policy", TC_NORMAL, t->policy->digest, w);
-		say(x, "signer", TC_NORMAL, k->fingerprint, w);
+		tui_dialog_say(x, "supersedes", NULL, TC_NORMAL, buf, w);
+		tui_dialog_say(x, "policy", NULL, TC_NORMAL, t->policy->digest, w);
+		tui_dialog_say(x, "signer", NULL, TC_NORMAL, k->fingerprint, w);
 	}
 	if (x->oom)
 		tui_status(t, "io.memory: %s", _("out of memory"));
@@ -423,7 +397,6 @@ static tui_req transition_request(tui *t, tui_view *v, tui_req req)
 {
 	struct transition *T = v->priv;
 	size_t n = FOCUS_COMMENT(T) + 1;
-	size_t page = v->text.page > 1 ? (size_t)v->text.page - 1 : 1;
 	pg_error err;
 
 	switch (req) {
@@ -455,10 +428,8 @@ static tui_req transition_request(tui *t, tui_view *v, tui_req req)
 		confirm(t, T);
 		return REQ_NONE;
 	case REQ_PAGE_DOWN:
-		v->text.top += page;
-		return REQ_NONE;
 	case REQ_PAGE_UP:
-		v->text.top = v->text.top > page ? v->text.top - page : 0;
+		tui_dialog_page(v, req);
 		return REQ_NONE;
 	case REQ_REFRESH:
 		pg_error_clear(&err);
