@@ -8,6 +8,10 @@
  *   --other PORT        a second listener: another origin (for redirects)
  *   --cut-blob N        the first blob GET whose answer has more than N body
  *                       bytes is cut (the connection closed) after N of them
+ *   --blob-delta D      the first blob GET whose answer has 1 MiB or more
+ *                       is answered with D bytes more (padding) or fewer
+ *                       (cut), its Content-Length saying so: a registry
+ *                       that lies about a blob's size
  *   --ignore-range      Range headers are dropped before forwarding, so the
  *                       registry answers 200 with the whole blob
  *   --throttle N        the first N requests are answered 429, Retry-After: 1
@@ -59,13 +63,14 @@ static struct {
 	int listen_port, other_port, backend_port;
 	const char *state;
 	long long cut_blob;  /* -1: off */
+	long long blob_delta;
 	int ignore_range;
 	int throttle;
 	const char *bearer;  /* the Authorization header /token accepts */
 	int redirect_blobs;
 	int referrers_api;
 	int subjects;
-} opt = { 0, 0, 0, NULL, -1, 0, 0, NULL, 0, 0, 0 };
+} opt = { 0, 0, 0, NULL, -1, 0, 0, 0, NULL, 0, 0, 0 };
 
 static void die(const char *fmt, ...)
 {
@@ -199,13 +204,14 @@ static void log_request(int port, const char *method, const char *target, const 
  * answer; cuts it after `cut` body bytes when cut >= 0 and the body is
  * longer (then takes the "cut" marker). */
 static void forward(int c, const char *head, size_t head_len, const char *rest, size_t rest_len, int drop_auth,
-                    int drop_range, long long cut)
+                    int drop_range, long long cut, int resize)
 {
 	char *out = malloc(head_len + 64), *buf = malloc(1 << 16), cl[64];
 	const char *p = head;
 	size_t o = 0;
 	long long body = 0, sent_body = 0;
-	int b = connect_backend(), in_body = 0, cutting = 0;
+	int b = connect_backend(), in_body = 0, cutting = 0, resizing = 0;
+	long long left = 0; /* body bytes still to send when resizing */
 	char ahead[HEAD_MAX + 1];
 	size_t alen = 0;
 
@@ -261,7 +267,28 @@ static void forward(int c, const char *head, size_t head_len, const char *rest, 
 				if (cut >= 0 && header(ahead, "Content-Length", cl, sizeof cl) && atoll(cl) > cut &&
 				    (strncmp(ahead + 9, "200", 3) == 0 || strncmp(ahead + 9, "206", 3) == 0))
 					cutting = take_marker("cut");
+				if (resize && opt.blob_delta && header(ahead, "Content-Length", cl, sizeof cl) &&
+				    atoll(cl) >= (1 << 20) && strncmp(ahead + 9, "200", 3) == 0 && take_marker("delta")) {
+					/* the head again, with the lying Content-Length */
+					char *line = strcasestr(ahead, "\r\nContent-Length:"), *eol, num[64];
+					resizing = 1;
+					left = atoll(cl) + opt.blob_delta;
+					eol = strstr(line + 2, "\r\n");
+					snprintf(num, sizeof num, "\r\nContent-Length: %lld", left);
+					send_all(c, ahead, (size_t)(line - ahead));
+					send_all(c, num, strlen(num));
+					send_all(c, eol, hl - (size_t)(eol - ahead));
+				}
 			}
+		}
+		if (resizing) {
+			long long n = k - (long long)from < left ? k - (long long)from : left;
+			if (n > 0 && send_all(c, buf + from, (size_t)n) != 0)
+				break;
+			left -= n;
+			if (!left)
+				break;
+			continue;
 		}
 		if (cutting && in_body && sent_body + (k - (ssize_t)from) > cut) {
 			size_t keep = from + (size_t)(cut - sent_body);
@@ -272,6 +299,15 @@ static void forward(int c, const char *head, size_t head_len, const char *rest, 
 			sent_body += k - (ssize_t)from;
 		if (send_all(c, buf, (size_t)k) != 0)
 			break;
+	}
+	if (resizing && left > 0) { /* more than the blob: padding */
+		memset(buf, 'x', 1 << 16);
+		while (left > 0) {
+			long long n = left < (1 << 16) ? left : (1 << 16);
+			if (send_all(c, buf, (size_t)n) != 0)
+				break;
+			left -= n;
+		}
 	}
 out:
 	if (b >= 0)
@@ -509,7 +545,7 @@ static void handle(int c, int port)
 
 	if (port == opt.other_port) { /* the other origin serves blobs only */
 		forward(c, head, (size_t)(end + 2 - head), end + 4, len - (size_t)(end + 4 - head), 1, opt.ignore_range,
-		        -1);
+		        -1, 0);
 		return;
 	}
 	if (opt.throttle) {
@@ -555,7 +591,8 @@ static void handle(int c, int port)
 		return;
 	}
 	forward(c, head, (size_t)(end + 2 - head), end + 4, len - (size_t)(end + 4 - head), opt.bearer != NULL,
-	        opt.ignore_range, blob && strcmp(method, "GET") == 0 ? opt.cut_blob : -1);
+	        opt.ignore_range, blob && strcmp(method, "GET") == 0 ? opt.cut_blob : -1,
+	        blob && strcmp(method, "GET") == 0);
 }
 
 int main(int argc, char **argv)
@@ -595,6 +632,8 @@ int main(int argc, char **argv)
 			opt.state = v;
 		else if (strcmp(a, "--cut-blob") == 0)
 			opt.cut_blob = atoll(v);
+		else if (strcmp(a, "--blob-delta") == 0)
+			opt.blob_delta = atoll(v);
 		else if (strcmp(a, "--throttle") == 0)
 			opt.throttle = atoi(v);
 		else if (strcmp(a, "--bearer") == 0)
