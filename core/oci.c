@@ -806,6 +806,7 @@ struct pg_oci_writer {
 	void *out_ctx;
 	int peer_gone;     /* the output's reader is gone (EPIPE) */
 	int write_errno;
+	int stopped;       /* failed: nothing more goes out */
 };
 
 static pg_code write_fail(pg_oci_writer *w, pg_error *err)
@@ -815,15 +816,18 @@ static pg_code write_fail(pg_oci_writer *w, pg_error *err)
 	if (e > 0)
 		return pg_err_errno(err, e, 1, w->label);
 	return pg_err(err, PG_IO_WRITE, _("%s: %s"), w->label,
-	              archive_error_string(w->a) ? archive_error_string(w->a) : "write error");
+	              archive_error_string(w->a) ? archive_error_string(w->a) : _("write error"));
 }
 
 static la_ssize_t out_write(struct archive *a, void *ctx, const void *buf, size_t n)
 {
 	pg_oci_writer *w = ctx;
-	int e = w->out(w->out_ctx, buf, n);
+	int e;
 
 	(void)a;
+	if (w->stopped)
+		return -1;
+	e = w->out(w->out_ctx, buf, n);
 	if (e) {
 		w->write_errno = e;
 		w->peer_gone = e == EPIPE;
@@ -968,6 +972,11 @@ pg_code pg_oci_assemble_to(pg_oci_out_fn out, void *out_ctx, int unblocked, cons
 	if (!rc && archive_write_close(w.a) != ARCHIVE_OK)
 		rc = write_fail(&w, err);
 out:
+	/* a failed archive must end where it failed: libarchive would pad the
+	 * member and close the archive, and the reader would take the padding
+	 * for the member's bytes */
+	if (rc)
+		w.stopped = 1;
 	if (utf8) {
 		uselocale(prev);
 		freelocale(utf8);

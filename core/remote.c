@@ -3060,18 +3060,24 @@ struct stager {
 	pg_reg_staged *st;
 	pg_code rc;
 	pg_error err;
+	int saw_end;  /* the loader read to the end of the stream */
 };
 
 static ssize_t chan_source(void *ctx, const void **buf)
 {
-	return (ssize_t)pg_chan_read(ctx, buf);
+	struct stager *sg = ctx;
+	size_t n = pg_chan_read(sg->chan, buf);
+
+	if (!n)
+		sg->saw_end = 1;
+	return (ssize_t)n;
 }
 
 static void *stager_main(void *arg)
 {
 	struct stager *sg = arg;
 
-	sg->rc = pg_reg_stage_stream(sg->reg, chan_source, sg->chan, sg->opts, &sg->st, &sg->err);
+	sg->rc = pg_reg_stage_stream(sg->reg, chan_source, sg, sg->opts, &sg->st, &sg->err);
 	/* tells the writer, should it still be writing, to stop */
 	pg_chan_close_read(sg->chan);
 	return NULL;
@@ -3153,8 +3159,12 @@ static pg_code stream_import(pg_remote *r, pg_review *rv, const char *repo, cons
 	/* the end of the stream: a truncated archive to the loader if wrc */
 	pg_chan_close_write(sg.chan);
 	pthread_join(t, NULL);
-	if (wrc && !gone) {
-		/* the download failed first; the loader only saw the end */
+	if (sg.rc && !sg.saw_end) {
+		/* the loader refused what it read, whatever the download did next */
+		*err = sg.err;
+		rc = sg.rc;
+	} else if (wrc && !gone) {
+		/* the download failed; the loader only saw the stream end early */
 		*err = we;
 		rc = wrc;
 	} else if (sg.rc) {
