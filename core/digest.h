@@ -24,24 +24,6 @@ void pg_sha256_end(pg_sha256 *ctx, char hex[PG_SHA256_HEX]);
 /* Releases ctx without a result (error paths). */
 void pg_sha256_abort(pg_sha256 *ctx);
 
-/* A hasher on a thread of its own, so that a caller can hash a block while
- * it writes the same block somewhere (an import extracting a large member
- * does both; in one thread the times add up). */
-typedef struct pg_sha256_bg pg_sha256_bg;
-
-/* Starts a thread that feeds ctx (begun, and left to the thread until
- * pg_sha256_bg_stop).  NULL when no thread can be made: hash in the
- * caller then. */
-pg_sha256_bg *pg_sha256_bg_start(pg_sha256 *ctx);
-/* Hands p[0..n) to the thread; the bytes must stay as they are until
- * pg_sha256_bg_wait returns.  One block at a time: wait before the next. */
-void pg_sha256_bg_post(pg_sha256_bg *b, const void *p, size_t n);
-/* Waits until the posted block is hashed. */
-void pg_sha256_bg_wait(pg_sha256_bg *b);
-/* Waits for the posted block, ends the thread and frees b; ctx belongs
- * to the caller again.  NULL is fine. */
-void pg_sha256_bg_stop(pg_sha256_bg *b);
-
 /* One-shot: lowercase hex of SHA-256 of p[0..n). */
 void pg_sha256_hex(const void *p, size_t n, char hex[PG_SHA256_HEX]);
 

@@ -17,6 +17,7 @@
 #include "canon.h"
 #include "json.h"
 #include "path.h"
+#include "sink.h"
 
 #define READ_BLOCK (1024 * 1024)
 
@@ -230,17 +231,19 @@ struct extract {
 	size_t nmade;
 	size_t capmade;
 	int fd;           /* member being written, or -1 */
+	pg_sink *sink;    /* writes fd when the member is large, or NULL */
 	uint64_t written; /* bytes of it written */
 	uint64_t flushed; /* bytes of it whose writeback was started */
 };
 
-/* Writeback of an extracted member starts every this many bytes: whoever
- * extracts (an import) syncs each member before using it, and data already
- * on its way to the disk leaves that sync little to wait for. */
+/* Writeback of a small extracted member starts every this many bytes:
+ * whoever extracts (an import) syncs each member before using it, and data
+ * already on its way to the disk leaves that sync little to wait for. */
 #define WRITEBACK_STEP ((uint64_t)8 * 1024 * 1024)
 
-/* Members from this size on are hashed on a second thread while extracted. */
-#define HASH_BG_MIN ((uint64_t)4 * 1024 * 1024)
+/* Members from this size on are extracted through a sink (sink.h), which
+ * hashes and writes them on threads of their own. */
+#define SINK_MIN ((uint64_t)4 * 1024 * 1024)
 
 static int extract_note(struct extract *x, const char *path)
 {
@@ -261,8 +264,9 @@ static int extract_note(struct extract *x, const char *path)
 
 /* Creates the parent directories of path (already validated: relative, no
  * "." or ".." segments) and opens the file for writing, never following a
- * link.  Returns 0 or an errno value. */
-static int extract_open(struct extract *x, const char *path)
+ * link.  A large member (size bytes) goes through a sink, which also feeds
+ * sha.  Returns 0 or an errno value. */
+static int extract_open(struct extract *x, const char *path, uint64_t size, pg_sha256 *sha)
 {
 	char *copy = strdup(path), *slash;
 	int rc = 0;
@@ -290,6 +294,8 @@ static int extract_open(struct extract *x, const char *path)
 	}
 	if (extract_note(x, path))
 		rc = ENOMEM;
+	else if (size >= SINK_MIN)
+		x->sink = pg_sink_start(x->fd, sha); /* NULL: written here */
 out:
 	free(copy);
 	return rc;
@@ -299,6 +305,8 @@ static int extract_write(struct extract *x, const void *p, size_t n)
 {
 	const char *c = p;
 
+	if (x->sink)
+		return pg_sink_write(x->sink, p, n);
 	while (n) {
 		ssize_t w = write(x->fd, c, n);
 		if (w < 0) {
@@ -320,20 +328,34 @@ static int extract_write(struct extract *x, const void *p, size_t n)
 	return 0;
 }
 
-static int extract_close(struct extract *x)
+/* Closes the member after writing what its sink holds (unless drop: the
+ * member is being removed).  Returns 0 or an errno value. */
+static int extract_end(struct extract *x, int drop)
 {
 	int rc = 0;
 
-	if (x->fd >= 0 && close(x->fd) != 0)
+	if (x->sink) {
+		if (drop)
+			pg_sink_abort(x->sink);
+		else
+			rc = pg_sink_finish(x->sink, NULL);
+		x->sink = NULL;
+	}
+	if (x->fd >= 0 && close(x->fd) != 0 && !rc)
 		rc = errno;
 	x->fd = -1;
 	return rc;
 }
 
+static int extract_close(struct extract *x)
+{
+	return extract_end(x, 0);
+}
+
 /* Removes what was written, newest first (files before their directories). */
 static void extract_undo(struct extract *x)
 {
-	extract_close(x);
+	extract_end(x, 1);
 	for (size_t i = x->nmade; i-- > 0;) {
 		if (unlinkat(x->dirfd, x->made[i], 0) != 0)
 			unlinkat(x->dirfd, x->made[i], AT_REMOVEDIR);
@@ -342,7 +364,7 @@ static void extract_undo(struct extract *x)
 
 static void extract_free(struct extract *x)
 {
-	extract_close(x);
+	extract_end(x, 1);
 	for (size_t i = 0; i < x->nmade; i++)
 		free(x->made[i]);
 	free(x->made);
@@ -768,7 +790,7 @@ static pg_code stream_entry(struct loader *L, const char *path, pg_pack_file *f,
 	int sniffed = 0;
 	uint64_t got = 0;
 	pg_sha256 sha;
-	pg_sha256_bg *bg = NULL;
+	int sunk = 0; /* a sink hashes and writes the member */
 	char hex[PG_SHA256_HEX];
 	pg_code rc;
 
@@ -776,15 +798,12 @@ static pg_code stream_entry(struct loader *L, const char *path, pg_pack_file *f,
 	if (rc)
 		return rc;
 	if (L->extracting && f) {
-		int e = extract_open(&L->x, path);
+		int e = extract_open(&L->x, path, size, &sha);
 		if (e) {
 			rc = pg_err_errno(L->err, e, 1, path);
 			goto out;
 		}
-		/* a large member is hashed on a second thread while this one
-		 * writes it (NULL: hashed here) */
-		if (size >= HASH_BG_MIN)
-			bg = pg_sha256_bg_start(&sha);
+		sunk = L->x.sink != NULL;
 	}
 	for (;;) {
 		const void *p;
@@ -816,9 +835,7 @@ static pg_code stream_entry(struct loader *L, const char *path, pg_pack_file *f,
 			}
 		}
 		got += n;
-		if (bg)
-			pg_sha256_bg_post(bg, p, n);
-		else
+		if (!sunk)
 			pg_sha256_update(&sha, p, n);
 		if (keep) {
 			int b = pg_buf_add(keep, p, n);
@@ -834,11 +851,7 @@ static pg_code stream_entry(struct loader *L, const char *path, pg_pack_file *f,
 				goto out;
 			}
 		}
-		if (bg)
-			pg_sha256_bg_wait(bg); /* p is libarchive's until the next read */
 	}
-	pg_sha256_bg_stop(bg);
-	bg = NULL;
 	if (!sniffed) {
 		rc = pg_path_sniff(head, nhead, path, L->err);
 		if (rc)
@@ -851,12 +864,15 @@ static pg_code stream_entry(struct loader *L, const char *path, pg_pack_file *f,
 		            path, (unsigned long long)got, (unsigned long long)size);
 		goto out;
 	}
-	pg_sha256_end(&sha, hex);
 	if (L->extracting && f) {
-		int e = extract_close(&L->x);
-		if (e)
-			return pg_err_errno(L->err, e, 1, path);
+		int e = extract_close(&L->x); /* the sink's last bytes hashed */
+		sunk = 0;
+		if (e) {
+			rc = pg_err_errno(L->err, e, 1, path);
+			goto out;
+		}
 	}
+	pg_sha256_end(&sha, hex);
 	if (f && strcmp(hex, f->sha256) != 0) {
 		f->status = PG_FILE_BAD;
 		return pg_err(L->err, PG_DIGEST_MISMATCH, _("%s: SHA-256 is %s, the manifest says %s"), path, hex, f->sha256);
@@ -865,7 +881,8 @@ static pg_code stream_entry(struct loader *L, const char *path, pg_pack_file *f,
 		f->status = PG_FILE_OK;
 	return PG_OK;
 out:
-	pg_sha256_bg_stop(bg);
+	if (sunk)
+		extract_end(&L->x, 1); /* its threads let go of sha */
 	pg_sha256_abort(&sha);
 	return rc;
 }

@@ -522,6 +522,20 @@ START_TEST(test_large_member_extract)
 	ck_assert_ptr_null(p);
 	ck_assert_str_eq(err.path, "model.onnx");
 	ck_assert_int_eq(dir_count(t.xdir), 0);
+
+	/* the archive ends 4 MiB + 1 into the member, from a file and from a
+	 * stream: the writes under way are dropped with the rest */
+	s.post = fx_post_truncate;
+	s.post_arg = (int64_t)(fx_data_offset(&s, idx) + 4 * 1024 * 1024 + 1);
+	ck_assert_int_eq(fx_write_pack(t.pack, &s), 0);
+	ck_assert_int_eq(load(t.pack, &s, PG_PACK_VERIFY, t.xdir, &p, &err), PG_ARCHIVE_INVALID);
+	ck_assert_ptr_null(p);
+	ck_assert_str_eq(err.path, "model.onnx");
+	ck_assert_int_eq(dir_count(t.xdir), 0);
+	ck_assert_int_eq(load_streamed(t.pack, &s, t.xdir, &p, &err), PG_ARCHIVE_INVALID);
+	ck_assert_ptr_null(p);
+	ck_assert_str_eq(err.path, "model.onnx");
+	ck_assert_int_eq(dir_count(t.xdir), 0);
 	tmp_remove(&t);
 	fx_spec_free(&s);
 	free(data);
