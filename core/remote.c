@@ -48,7 +48,10 @@
 #define SIG_LAYERS_MAX 256                      /* publisher signatures per pack */
 #define REFTAG_ROUNDS 5                         /* referrers tag read-modify-write rounds */
 #define PROGRESS_STEP ((uint64_t)1024 * 1024)
-#define DOWNLOAD_BUFFER (512L * 1024)           /* curl's receive buffer for blobs */
+/* curl's receive buffer for blobs: 2 MiB cut a 1 GiB pull's system time
+ * by a quarter against 512 KiB (fewer recv and poll calls); curl before
+ * 7.88 lowers it to its own 512 KiB cap. */
+#define DOWNLOAD_BUFFER (2048L * 1024)
 
 struct pg_remote {
 	CURL *h;
