@@ -80,7 +80,7 @@ for i in 1 2 3 4 5 6 7 8 9; do
 			# curl given what a pull guarantees: the bytes hashed while
 			# they arrive, and on disk (fdatasync) before it is done
 			s=$(now)
-			curl -s "http://127.0.0.1:$port/v2/bench/${ref%@*}/blobs/$digest" | tee dl.bin | sha256sum >/dev/null
+			curl -s "http://127.0.0.1:$port/v2/bench/${ref%@*}/blobs/$digest" | tee dl.bin | openssl dgst -sha256 >/dev/null
 			sync -d dl.bin
 			e=$(now)
 			echo $(((e - s) / 1000000)) >>t_cgetv
@@ -105,7 +105,7 @@ echo "push 1 GiB pack:   $push ms (runs $(tr '\n' ' ' <t_push)); curl upload of 
 awk -v a="$cup" -v b="$push" 'BEGIN { printf "push speed / curl: %.2f (target >= 0.80)\n", a / b }'
 echo "pull 1 GiB pack:   $pull ms (runs $(tr '\n' ' ' <t_pull)); curl download of the blob: $cget ms (runs $(tr '\n' ' ' <t_cget))"
 awk -v a="$cget" -v b="$pull" 'BEGIN { printf "pull speed / curl: %.2f (target >= 0.80)\n", a / b }'
-echo "curl | tee | sha256sum, then fdatasync: $cgetv ms (runs $(tr '\n' ' ' <t_cgetv))"
+echo "curl | tee | openssl dgst -sha256, then fdatasync: $cgetv ms (runs $(tr '\n' ' ' <t_cgetv))"
 awk -v a="$cgetv" -v b="$pull" 'BEGIN { printf "pull speed / (curl + hash + fdatasync): %.2f\n", a / b }'
 awk -v a="$(best <t_cget)" -v b="$(best <t_pull)" -v c="$(best <t_cup)" -v d="$(best <t_push)" \
 	'BEGIN { printf "best runs: pull %d ms vs curl %d ms: %.2f; push %d ms vs curl %d ms: %.2f\n", b, a, a / b, d, c, c / d }'

@@ -6,7 +6,10 @@
 # 1. verify of a pack holding one 1 GiB member, against `openssl dgst
 #    -sha256` of the same pack file, interleaved runs, warm page cache;
 # 2. peak RSS of that verify (GNU time's %M);
-# 3. inspect of the 1 GiB pack against inspect of a 1 MiB pack.
+# 3. inspect of the 1 GiB pack against inspect of a 1 MiB pack;
+# 4. import of the 1 GiB pack into a fresh registry (every member hashed,
+#    written and synced), against copying the pack file and syncing the
+#    copy (`dd ... conv=fdatasync`), and the import's peak RSS.
 # Needs: openssl, GNU time (package `time`).  Not run by make check.
 set -euo pipefail
 build=$(cd "${1:?usage: bench/run.sh BUILDDIR [WORKDIR]}" && pwd)
@@ -57,3 +60,21 @@ s=$(now); for i in $(seq $n); do "$pg" inspect small.mpk >/dev/null; done; e=$(n
 echo "inspect 1 GiB pack:    ${big} us per run ($n runs)"
 echo "inspect 1 MiB pack:    ${small} us per run ($n runs)"
 awk -v a="$big" -v b="$small" 'BEGIN { printf "ratio inspect big/small: %.3f (target <= 1.5)\n", a / b }'
+
+: >t_imp; : >t_dd
+for i in $(seq "$runs"); do
+	rm -rf reg copy.mpk
+	sync
+	s=$(now); "$pg" --registry reg/registry.db import big.mpk >/dev/null; e=$(now); echo $(((e - s) / 1000000)) >>t_imp
+	rm -rf reg
+	sync
+	s=$(now); dd if=big.mpk of=copy.mpk bs=4M conv=fdatasync status=none; e=$(now); echo $(((e - s) / 1000000)) >>t_dd
+	rm -f copy.mpk
+done
+imp=$(median <t_imp); dd=$(median <t_dd)
+echo "import 1 GiB:          median ${imp} ms  (runs: $(tr '\n' ' ' <t_imp))"
+echo "dd conv=fdatasync:     median ${dd} ms  (runs: $(tr '\n' ' ' <t_dd))"
+rm -rf reg
+rss=$(/usr/bin/time -f %M "$pg" --registry reg/registry.db import big.mpk 2>&1 >/dev/null | tail -n 1)
+echo "import peak RSS:       ${rss} KiB"
+rm -rf reg

@@ -1,10 +1,11 @@
 /* sink.c — the file sink of sink.h: a ring of aligned buffers under one
  * mutex, counted by sequence number.  Buffer k lives in slot k % NBUF; the
- * caller fills buffer `filled` outside the lock, the hash thread hashes
- * buffer `hashed`, the write thread writes buffer `written` at offset
- * k * BUF, and a slot is filled again once both are past it.  Every write
- * happens on the write thread (the last, partial buffer too), so only it
- * touches the file and its O_DIRECT flag. */
+ * caller fills buffer `filled` outside the lock, the write thread writes
+ * buffer `written` at offset k * BUF, the hash thread follows the caller
+ * in pieces (byte `hashed` of the stream, up to `shown`), and a slot is
+ * filled again once both are past it.  Every write happens on the write
+ * thread (the last, partial buffer too), so only it touches the file and
+ * its O_DIRECT flag. */
 #include <config.h>
 
 #include "sink.h"
@@ -22,6 +23,10 @@
  * to fill while the others wait for the hash or the disk. */
 #define SINK_BUF ((size_t)4 * 1024 * 1024)
 #define SINK_NBUF 4
+/* The hash thread is shown the bytes copied in pieces of this size, so it
+ * reads them while they are still in a cache (a hash that waited for whole
+ * buffers made a 1 GiB pull about 5% slower on the test machine). */
+#define SINK_PIECE ((size_t)256 * 1024)
 /* Memory and file offsets of direct writes are multiples of this; it
  * covers the logical block size of any disk. */
 #define SINK_ALIGN 4096
@@ -40,7 +45,8 @@ struct pg_sink {
 	size_t len[SINK_NBUF];         /* bytes in each queued buffer */
 	uint64_t filled;  /* buffers queued so far */
 	uint64_t written; /* of those, written (or skipped after a failure) */
-	uint64_t hashed;  /* of those, hashed (all of them without a hash) */
+	uint64_t shown;   /* bytes the hash thread may take (whole pieces) */
+	uint64_t hashed;  /* bytes hashed (UINT64_MAX without a hash) */
 	size_t pos;       /* bytes in buffer `filled`, the one being filled */
 	int err;          /* first failure, 0 if none */
 	int told;         /* the failure the caller was given (its own copy) */
@@ -110,10 +116,13 @@ static int put(pg_sink *s, const unsigned char *p, size_t n, uint64_t off)
 	return 0;
 }
 
-/* One stage's thread: takes buffer *done of the queue, works on it outside
- * the lock, counts it done.  hash: the hash stage, else the write stage. */
-static void run_stage(pg_sink *s, uint64_t *done, int hash)
+/* The write thread: takes the next queued buffer, writes it outside the
+ * lock, counts it written (or skips it after a failure). */
+static void *writer_main(void *arg)
 {
+	pg_sink *s = arg;
+	uint64_t *done = &s->written;
+
 	pthread_mutex_lock(&s->mu);
 	for (;;) {
 		uint64_t k;
@@ -126,11 +135,9 @@ static void run_stage(pg_sink *s, uint64_t *done, int hash)
 			break;
 		k = *done;
 		n = s->len[k % SINK_NBUF];
-		skip = !hash && s->err;
+		skip = s->err;
 		pthread_mutex_unlock(&s->mu);
-		if (hash)
-			pg_sha256_update(s->sha, slot(s, k), n);
-		else if (!skip)
+		if (!skip)
 			e = put(s, slot(s, k), n, k * SINK_BUF);
 		pthread_mutex_lock(&s->mu);
 		if (e && !s->err)
@@ -139,21 +146,34 @@ static void run_stage(pg_sink *s, uint64_t *done, int hash)
 		pthread_cond_broadcast(&s->room);
 	}
 	pthread_mutex_unlock(&s->mu);
-}
-
-static void *writer_main(void *arg)
-{
-	pg_sink *s = arg;
-
-	run_stage(s, &s->written, 0);
 	return NULL;
 }
 
+/* The hash thread: hashes what it was shown, in order, at most to the end
+ * of a buffer at a time. */
 static void *hasher_main(void *arg)
 {
 	pg_sink *s = arg;
 
-	run_stage(s, &s->hashed, 1);
+	pthread_mutex_lock(&s->mu);
+	for (;;) {
+		uint64_t h = s->hashed;
+		size_t n;
+
+		while (h == s->shown && !s->quit && !s->drop)
+			pthread_cond_wait(&s->work, &s->mu);
+		if (h == s->shown || s->drop)
+			break;
+		n = (size_t)(s->shown - h);
+		if (n > SINK_BUF - h % SINK_BUF)
+			n = SINK_BUF - h % SINK_BUF;
+		pthread_mutex_unlock(&s->mu);
+		pg_sha256_update(s->sha, slot(s, h / SINK_BUF) + h % SINK_BUF, n);
+		pthread_mutex_lock(&s->mu);
+		s->hashed = h + n;
+		pthread_cond_broadcast(&s->room);
+	}
+	pthread_mutex_unlock(&s->mu);
 	return NULL;
 }
 
@@ -228,8 +248,17 @@ pg_sink *pg_sink_start(int fd, pg_sha256 *sha)
 	return s;
 }
 
+/* Shows the hash thread the bytes copied so far. */
+static void show(pg_sink *s)
+{
+	pthread_mutex_lock(&s->mu);
+	s->shown = s->filled * SINK_BUF + s->pos;
+	pthread_cond_broadcast(&s->work);
+	pthread_mutex_unlock(&s->mu);
+}
+
 /* Queues the buffer being filled, then waits until the next one's slot is
- * free. */
+ * free: the buffer NBUF before it written and hashed. */
 static int submit(pg_sink *s)
 {
 	int e;
@@ -237,13 +266,12 @@ static int submit(pg_sink *s)
 	pthread_mutex_lock(&s->mu);
 	s->len[s->filled % SINK_NBUF] = s->pos;
 	s->filled++;
+	s->shown = s->filled * SINK_BUF;
 	pthread_cond_broadcast(&s->work);
-	for (;;) {
-		uint64_t behind = s->written < s->hashed ? s->written : s->hashed;
-		if (s->filled - behind < SINK_NBUF)
-			break;
+	while (s->filled - s->written >= SINK_NBUF ||
+	       (s->filled >= SINK_NBUF && s->hashed != UINT64_MAX &&
+	        s->hashed < (s->filled - SINK_NBUF + 1) * SINK_BUF))
 		pthread_cond_wait(&s->room, &s->mu);
-	}
 	s->pos = 0;
 	e = s->err;
 	pthread_mutex_unlock(&s->mu);
@@ -257,17 +285,19 @@ int pg_sink_write(pg_sink *s, const void *p, size_t n)
 	if (s->told)
 		return s->told;
 	while (n) {
-		size_t take = SINK_BUF - s->pos;
+		size_t room = SINK_BUF - s->pos, take = SINK_PIECE - s->pos % SINK_PIECE;
 		if (take > n)
 			take = n;
 		memcpy(slot(s, s->filled) + s->pos, c, take);
 		s->pos += take;
 		c += take;
 		n -= take;
-		if (s->pos == SINK_BUF) {
+		if (take == room) {
 			s->told = submit(s);
 			if (s->told)
 				return s->told;
+		} else if (s->pos % SINK_PIECE == 0 && s->sha) {
+			show(s);
 		}
 	}
 	return 0;
@@ -278,6 +308,7 @@ int pg_sink_finish(pg_sink *s, uint64_t *direct_bytes)
 	if (s->pos) {
 		pthread_mutex_lock(&s->mu);
 		s->len[s->filled % SINK_NBUF] = s->pos;
+		s->shown = s->filled * SINK_BUF + s->pos;
 		s->filled++;
 		pthread_mutex_unlock(&s->mu);
 	}
