@@ -183,6 +183,7 @@ struct pg_reg {
 	char *dir;       /* REGDIR */
 	int blobfd;      /* REGDIR/blobs/sha256 */
 	int tmpfd;       /* REGDIR/tmp */
+	int store_holds; /* staged imports holding the shared blob lock */
 	sqlite3_stmt *st[S_COUNT_];
 	sqlite3_stmt *list_st[LIST_SHAPES];
 	sqlite3_stmt *count_st[LIST_SHAPES];
@@ -193,6 +194,9 @@ struct pg_reg_staged {
 	pg_pack *pack;
 	char *name;      /* of the scratch directory below REGDIR/tmp */
 	int dirfd;       /* the scratch directory, flock()ed while alive */
+	int holds;       /* it holds the shared blob lock (store_blobs) */
+	int journal;     /* REGDIR/tmp/NAME.moved was written */
+	int settled;     /* every blob it moved is referred to (committed) */
 };
 
 /* Maps a SQLite result to a stable code. */
@@ -652,8 +656,79 @@ static void rm_tree(int parentfd, const char *name)
 	unlinkat(parentfd, name, AT_REMOVEDIR);
 }
 
-/* Removes scratch directories whose import is gone: an import holds an
- * exclusive flock on its directory for its whole life. */
+/* A journal's name: the scratch directory's, plus ".moved". */
+static int journal_name(char *out, size_t size, const char *dir)
+{
+	int n = snprintf(out, size, "%s.moved", dir);
+
+	return n > 0 && (size_t)n < size ? 0 : -1;
+}
+
+/* Whether some pack refers to blob hex.  When unsure (the query fails),
+ * yes: a blob is only ever removed when it is certainly unused. */
+static int blob_referenced(pg_reg *reg, const char *hex)
+{
+	sqlite3_stmt *s = NULL;
+	int src, used = 1;
+
+	if (sqlite3_prepare_v2(reg->db, "SELECT 1 FROM files WHERE sha256 = ?1 LIMIT 1", -1, &s, NULL) != SQLITE_OK)
+		return 1;
+	sqlite3_bind_text(s, 1, hex, -1, SQLITE_STATIC);
+	src = sqlite3_step(s);
+	if (src == SQLITE_DONE)
+		used = 0;
+	sqlite3_finalize(s);
+	return used;
+}
+
+/* The journal of the dead import that left scratch directory dir: removes
+ * the blobs it names that no pack refers to, then the journal.  Only under
+ * the exclusive blob lock, which no import is then between moving a blob
+ * and committing (an import that found a blob present may be about to
+ * refer to it).  Returns 0 when done or there was no journal, -1 when the
+ * lock is taken: the directory and its journal stay for a later sweep. */
+static int collect_journal(pg_reg *reg, const char *dir)
+{
+	char jname[NAME_MAX + 1], *line, *nl;
+	pg_buf names;
+	int fd;
+
+	if (journal_name(jname, sizeof jname, dir) != 0)
+		return 0;
+	fd = openat(reg->tmpfd, jname, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	if (flock(reg->blobfd, LOCK_EX | LOCK_NB) != 0) {
+		close(fd);
+		return -1;
+	}
+	pg_buf_init(&names, (size_t)64 * 1024 * 1024);
+	for (;;) {
+		char chunk[8192];
+		ssize_t n = read(fd, chunk, sizeof chunk);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0 || pg_buf_add(&names, chunk, (size_t)n) != 0)
+			break;
+	}
+	close(fd);
+	for (line = names.data; line && *line; line = nl + 1) {
+		nl = strchr(line, '\n');
+		if (!nl)
+			break; /* a last line cut short by the kill */
+		*nl = '\0';
+		if (pg_is_hex64(line) && !blob_referenced(reg, line))
+			unlinkat(reg->blobfd, line, 0);
+	}
+	pg_buf_free(&names);
+	flock(reg->blobfd, LOCK_UN);
+	unlinkat(reg->tmpfd, jname, 0);
+	return 0;
+}
+
+/* Removes scratch directories whose import is gone (an import holds an
+ * exclusive flock on its directory for its whole life), and the blobs such
+ * an import had moved into the store without committing. */
 static void sweep_tmp(pg_reg *reg)
 {
 	int fd = dup(reg->tmpfd);
@@ -675,8 +750,8 @@ static void sweep_tmp(pg_reg *reg)
 			continue;
 		sub = openat(reg->tmpfd, de->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 		if (sub < 0)
-			continue;
-		if (flock(sub, LOCK_EX | LOCK_NB) == 0)
+			continue; /* a journal, or gone */
+		if (flock(sub, LOCK_EX | LOCK_NB) == 0 && collect_journal(reg, de->d_name) == 0)
 			rm_tree(reg->tmpfd, de->d_name);
 		close(sub);
 	}
@@ -1363,8 +1438,25 @@ void pg_reg_staged_free(pg_reg_staged *st)
 {
 	if (!st)
 		return;
+	if (st->holds && --st->reg->store_holds == 0)
+		flock(st->reg->blobfd, LOCK_UN);
 	if (st->name) {
-		rm_tree(st->reg->tmpfd, st->name);
+		char jname[NAME_MAX + 1];
+
+		if (!st->journal) {
+			rm_tree(st->reg->tmpfd, st->name);
+		} else if (st->settled) {
+			if (journal_name(jname, sizeof jname, st->name) == 0)
+				unlinkat(st->reg->tmpfd, jname, 0);
+			rm_tree(st->reg->tmpfd, st->name);
+		} else if (st->reg->store_holds == 0 && collect_journal(st->reg, st->name) == 0) {
+			/* refused after moving blobs in: collected now, as a sweep
+			 * would (not while this handle stages another import: the
+			 * exclusive lock would replace that one's shared lock) */
+			rm_tree(st->reg->tmpfd, st->name);
+		}
+		/* else the directory and its journal stay for a sweep, as if the
+		 * import had been killed */
 		free(st->name);
 	}
 	if (st->dirfd >= 0)
@@ -1600,18 +1692,93 @@ static pg_code version_free(pg_reg *reg, const pg_pack *p, pg_error *err)
 	return rc;
 }
 
+/* Whether blob f is in the store already. */
+static int blob_present(pg_reg *reg, const pg_pack_file *f)
+{
+	struct stat sb;
+
+	return fstatat(reg->blobfd, f->sha256, &sb, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(sb.st_mode) &&
+	       (uint64_t)sb.st_size == f->size;
+}
+
+/* Writes the names of the blobs st is about to move into its journal
+ * (REGDIR/tmp/NAME.moved, one per line).  Not synced: it is there for an
+ * import that dies, and a machine that loses power may at worst leave
+ * unreferenced blobs behind, as without it. */
+static pg_code write_journal(pg_reg *reg, pg_reg_staged *st, pg_error *err)
+{
+	const pg_pack *p = st->pack;
+	char jname[NAME_MAX + 1];
+	pg_buf b;
+	pg_code rc = PG_OK;
+	int fd;
+
+	if (journal_name(jname, sizeof jname, st->name) != 0)
+		return pg_err(err, PG_IO_WRITE, _("%s: name too long"), st->name);
+	pg_buf_init(&b, SIZE_MAX);
+	for (size_t i = 0; i < p->nfiles; i++) {
+		if (!blob_present(reg, &p->files[i]) &&
+		    (pg_buf_adds(&b, p->files[i].sha256) != 0 || pg_buf_addc(&b, '\n') != 0)) {
+			pg_buf_free(&b);
+			return oom(err);
+		}
+	}
+	if (!b.len) {
+		pg_buf_free(&b);
+		return PG_OK; /* nothing to move */
+	}
+	fd = openat(reg->tmpfd, jname, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		rc = pg_err_errno(err, errno, 1, jname);
+	} else {
+		st->journal = 1;
+		for (size_t off = 0; off < b.len && !rc;) {
+			ssize_t w = write(fd, b.data + off, b.len - off);
+			if (w < 0 && errno == EINTR)
+				continue;
+			if (w <= 0)
+				rc = pg_err_errno(err, w < 0 ? errno : EIO, 1, jname);
+			else
+				off += (size_t)w;
+		}
+		if (close(fd) != 0 && !rc)
+			rc = pg_err_errno(err, errno, 1, jname);
+	}
+	pg_buf_free(&b);
+	return rc;
+}
+
+/* Moves st's members into the blob store.  Blobs go in before the
+ * transaction that refers to them, so an import that dies (or is refused)
+ * in between would leave them unreferenced: the names go into a journal
+ * first, and from here to its end the import holds the blob lock shared;
+ * sweep_tmp collects a dead import's blobs under it exclusively. */
 static pg_code store_blobs(pg_reg *reg, pg_reg_staged *st, pg_error *err)
 {
 	const pg_pack *p = st->pack;
 	int moved = 0;
+	pg_code rc;
 
+	if (!st->holds) {
+		/* before looking: a present blob must not be swept until we
+		 * have committed our reference to it */
+		if (reg->store_holds == 0) {
+			while (flock(reg->blobfd, LOCK_SH) != 0) {
+				if (errno != EINTR)
+					return pg_err_errno(err, errno, 1, "blobs/sha256");
+			}
+		}
+		reg->store_holds++;
+		st->holds = 1;
+	}
+	rc = write_journal(reg, st, err);
+	if (rc)
+		return rc;
 	for (size_t i = 0; i < p->nfiles; i++) {
 		const pg_pack_file *f = &p->files[i];
-		struct stat sb;
 		int fd;
 
-		if (fstatat(reg->blobfd, f->sha256, &sb, AT_SYMLINK_NOFOLLOW) == 0 &&
-		    S_ISREG(sb.st_mode) && (uint64_t)sb.st_size == f->size)
+		if (blob_present(reg, f))
 			continue;
 		fd = openat(st->dirfd, f->path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 		if (fd < 0)
@@ -1831,9 +1998,10 @@ pg_code pg_reg_import_staged(pg_reg *reg, pg_reg_staged *st,
 		goto out;
 	}
 	if (ex) {
-		/* Imported by someone else meanwhile. */
+		/* Imported by someone else meanwhile: the same blobs, theirs. */
 		tx_rollback(reg);
 		in_tx = 0;
+		st->settled = 1;
 		rc = import_done(reg, p->id, res, err);
 		goto out;
 	}
@@ -1864,6 +2032,7 @@ pg_code pg_reg_import_staged(pg_reg *reg, pg_reg_staged *st,
 	if (rc)
 		goto out;
 	in_tx = 0;
+	st->settled = 1;
 	if (res) {
 		snprintf(res->id, sizeof res->id, "%s", p->id);
 		res->name = strdup(p->name);

@@ -19,6 +19,7 @@
 #include <time.h>
 #include <unistd.h>
 #include <dirent.h>
+#include <sys/file.h>
 
 #include <sqlite3.h>
 
@@ -389,6 +390,12 @@ START_TEST(test_import)
 	build_pack(&child, path, sizeof path, cid);
 	ck_assert_int_eq(pg_reg_import(reg, path, NULL, checks, 2, "sha256:0000", &res, &err),
 	                 PG_REGISTRY_NOT_FOUND);
+	/* refused in its transaction, after its blobs were moved in: they
+	 * are taken out again, with its scratch directory */
+	snprintf(p, sizeof p, "%s/reg/blobs/sha256", work);
+	ck_assert_uint_eq(count_entries(p), (size_t)sql_int("SELECT count(DISTINCT sha256) FROM files"));
+	snprintf(p, sizeof p, "%s/reg/tmp", work);
+	ck_assert_uint_eq(count_entries(p), 0);
 	ck_assert_int_eq(pg_reg_import(reg, path, NULL, checks, 2, digest, &res, &err), PG_OK);
 	ck_assert_int_eq(res.is_new, 1);
 	pg_reg_imported_clear(&res);
@@ -523,6 +530,66 @@ START_TEST(test_import_staged)
 	ck_assert_int_eq(res.is_new, 1);
 	pg_reg_imported_clear(&res);
 	ck_assert_uint_eq(count_entries(p), 0);
+	pg_reg_close(reg);
+}
+END_TEST
+
+/* An import that died between moving its blobs into the store and its
+ * commit left its scratch directory and a journal of the blobs it moved:
+ * the next open removes those no pack refers to, but only while no live
+ * import holds the blob lock (one may be about to refer to them). */
+START_TEST(test_sweep_dead_import)
+{
+	struct spec a = { .name = "kept", .version = "1.0.0" };
+	static const char orphan[] = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+	static const char cut[] = "fedcba9876543210fedcba9876543210fedcba9876543210fedcba9876543210";
+	char id[PG_ID_LEN], used[80], tmp[PATH_MAX], blobs[PATH_MAX], path[PATH_MAX * 2], journal[512];
+	struct stat sb;
+	pg_reg *reg = open_reg();
+	pg_error err;
+	int lockfd;
+
+	add_pack(reg, &a, id);
+	pg_reg_close(reg);
+	sql_text("SELECT sha256 FROM files ORDER BY sha256 LIMIT 1", used, sizeof used);
+	ck_assert_uint_eq(strlen(used), 64);
+	snprintf(tmp, sizeof tmp, "%s/reg/tmp", work);
+	snprintf(blobs, sizeof blobs, "%s/reg/blobs/sha256", work);
+	write_file(blobs, orphan, "moved in, never committed");
+	write_file(blobs, cut, "named only on the journal's cut last line");
+	snprintf(path, sizeof path, "%s/imp-dead01", tmp);
+	ck_assert_int_eq(mkdir(path, 0700), 0);
+	write_file(path, "model.onnx", "left over");
+	snprintf(journal, sizeof journal, "%s\nnot a blob name\n%s\n../registry.db\n%s", orphan, used, cut);
+	write_file(tmp, "imp-dead01.moved", journal);
+	snprintf(path, sizeof path, "%s/imp-dead02", tmp); /* died before moving */
+	ck_assert_int_eq(mkdir(path, 0700), 0);
+
+	/* a live import between moving and committing: nothing is collected */
+	lockfd = open(blobs, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	ck_assert_int_ge(lockfd, 0);
+	ck_assert_int_eq(flock(lockfd, LOCK_SH), 0);
+	reg = open_reg();
+	pg_reg_close(reg);
+	ck_assert_uint_eq(count_entries(tmp), 2); /* imp-dead01 and its journal */
+	snprintf(path, sizeof path, "%s/%s", blobs, orphan);
+	ck_assert_int_eq(stat(path, &sb), 0);
+	close(lockfd);
+
+	/* none: the unreferenced blob it names goes, the rest stays */
+	reg = open_reg();
+	pg_reg_close(reg);
+	ck_assert_uint_eq(count_entries(tmp), 0);
+	snprintf(path, sizeof path, "%s/%s", blobs, orphan);
+	ck_assert_int_eq(stat(path, &sb), -1);
+	snprintf(path, sizeof path, "%s/%s", blobs, used);
+	ck_assert_int_eq(stat(path, &sb), 0);
+	snprintf(path, sizeof path, "%s/%s", blobs, cut);
+	ck_assert_int_eq(stat(path, &sb), 0);
+	ck_assert_int_eq(stat(dbpath, &sb), 0);
+	ck_assert_uint_eq(count_entries(blobs), (size_t)sql_int("SELECT count(DISTINCT sha256) FROM files") + 1);
+	reg = open_reg();
+	ck_assert_int_eq(pg_reg_check_integrity(reg, &err), PG_OK);
 	pg_reg_close(reg);
 }
 END_TEST
@@ -1622,9 +1689,12 @@ START_TEST(test_kill9)
 	pg_reg_query_init(&q);
 	ck_assert_int_eq(pg_reg_count(reg, &q, &n, &err), PG_OK);
 	ck_assert_uint_eq(n, NKILL_PACKS);
-	/* Opening swept the scratch directories the killed imports left. */
+	/* Opening swept the scratch directories the killed imports left, and
+	 * the blobs they had moved in without committing. */
 	snprintf(p, sizeof p, "%s/reg/tmp", work);
 	ck_assert_uint_eq(count_entries(p), 0);
+	snprintf(p, sizeof p, "%s/reg/blobs/sha256", work);
+	ck_assert_uint_eq(count_entries(p), (size_t)sql_int("SELECT count(DISTINCT sha256) FROM files"));
 	pg_reg_close(reg);
 	{
 		char buf[64];
@@ -1681,6 +1751,7 @@ int main(void)
 	tcase_set_timeout(tc_conc, 300);
 	tcase_add_test(tc_conc, test_concurrent_writers);
 	tcase_add_test(tc_conc, test_kill9);
+	tcase_add_test(tc_conc, test_sweep_dead_import);
 	suite_add_tcase(s, tc_conc);
 
 	return pg_check_run(s);
