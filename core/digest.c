@@ -2,7 +2,6 @@
 #include "digest.h"
 
 #include <pthread.h>
-#include <stdlib.h>
 #include <string.h>
 #include <gcrypt.h>
 

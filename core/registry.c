@@ -681,8 +681,9 @@ static int blob_referenced(pg_reg *reg, const char *hex)
 	return used;
 }
 
-/* The journal of the dead import that left scratch directory dir: removes
- * the blobs it names that no pack refers to, then the journal.  Only under
+/* The journal of the import that left scratch directory dir and did not
+ * commit (dead, or refused after moving blobs): removes the blobs it names
+ * that no pack refers to, then the journal.  Only under
  * the exclusive blob lock, which no import is then between moving a blob
  * and committing (an import that found a blob present may be about to
  * refer to it).  Returns 0 when done or there was no journal, -1 when the

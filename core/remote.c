@@ -3425,7 +3425,7 @@ static pg_code check_history(pg_reg *reg, const struct pulled *pk, size_t k, str
 				if (outbox[j] == lseq[i])
 					unsent++;
 		if (unsent < nlocal - nchain)
-			/* the second count is the larger one: a plural */
+			/* the plural follows the first count, whose noun it is */
 			snprintf(why, cap,
 			         ngettext("the registry shows %zu transition, %zu are known and sent here (a rollback)",
 			                  "the registry shows %zu transitions, %zu are known and sent here (a rollback)", nchain),

@@ -487,9 +487,10 @@ START_TEST(test_good_extract)
 }
 END_TEST
 
-/* A member large enough to be hashed on a second thread while it is
- * extracted: the same bytes land on disk, and a flipped byte in its middle
- * is still mpk.digest.mismatch with nothing left behind. */
+/* A member large enough to go through the sink (hashed and written on
+ * threads of their own): the same bytes land on disk, a flipped byte in
+ * its middle is still mpk.digest.mismatch, and a cut archive is still
+ * mpk.archive.invalid, with nothing left behind either way. */
 START_TEST(test_large_member_extract)
 {
 	const size_t big = 5 * 1024 * 1024 + 123;
