@@ -11,6 +11,7 @@
 # moving the bytes: hashing them as they arrive and syncing them to disk.
 # Dirty pages are flushed (sync) before every timed command, so that one
 # command's writeback is not charged to the next.
+# Also timed: curl to /dev/null, the network alone.
 # Needs docker-registry, curl, jq, openssl.  Not run by make check.
 set -euo pipefail
 build=$(cd "${1:?usage: bench/remote.sh BUILDDIR [WORKDIR]}" && pwd)
@@ -53,7 +54,7 @@ ref=$("$pg" inspect --json big.mpk | jq -r '.name + "@" + .version')
 rm -rf regA && "$pg" --registry regA/registry.db import big.mpk >/dev/null
 cat big.mpk blob.bin >/dev/null
 
-: >t_push; : >t_cup; : >t_pull; : >t_cget; : >t_cgetv
+: >t_push; : >t_cup; : >t_pull; : >t_cget; : >t_cgetv; : >t_cnull
 for i in 1 2 3 4 5 6 7 8 9; do
 	start
 	sync
@@ -61,7 +62,7 @@ for i in 1 2 3 4 5 6 7 8 9; do
 	echo $(((e - s) / 1000000)) >>t_push
 	# which download goes first alternates, so neither always meets the
 	# page cache the other left
-	for who in $(if [ $((i % 2)) = 1 ]; then echo pull curl curlv; else echo curlv curl pull; fi); do
+	for who in $(if [ $((i % 2)) = 1 ]; then echo pull curl curlv null; else echo null curlv curl pull; fi); do
 		rm -rf regB dl.bin
 		sync
 		if [ "$who" = pull ]; then
@@ -76,6 +77,11 @@ for i in 1 2 3 4 5 6 7 8 9; do
 			sync
 			s=$(now); curl -s -o dl.bin "http://127.0.0.1:$port/v2/bench/${ref%@*}/blobs/$digest"; e=$(now)
 			echo $(((e - s) / 1000000)) >>t_cget
+		elif [ "$who" = null ]; then
+			# the network alone: what the server and the socket cost,
+			# nothing written anywhere
+			s=$(now); curl -s -o /dev/null "http://127.0.0.1:$port/v2/bench/${ref%@*}/blobs/$digest"; e=$(now)
+			echo $(((e - s) / 1000000)) >>t_cnull
 		else
 			# curl given what a pull guarantees: the bytes hashed while
 			# they arrive, and on disk (fdatasync) before it is done
@@ -100,6 +106,7 @@ for i in 1 2 3 4 5 6 7 8 9; do
 	echo $(((e - s) / 1000000)) >>t_cup
 done
 push=$(median <t_push); cup=$(median <t_cup); pull=$(median <t_pull); cget=$(median <t_cget); cgetv=$(median <t_cgetv)
+cnull=$(median <t_cnull)
 echo "machine: $(lscpu | sed -n 's/^Model name: *//p') ($(nproc) cores)"
 echo "push 1 GiB pack:   $push ms (runs $(tr '\n' ' ' <t_push)); curl upload of the blob: $cup ms (runs $(tr '\n' ' ' <t_cup))"
 awk -v a="$cup" -v b="$push" 'BEGIN { printf "push speed / curl: %.2f (target >= 0.80)\n", a / b }'
@@ -107,5 +114,6 @@ echo "pull 1 GiB pack:   $pull ms (runs $(tr '\n' ' ' <t_pull)); curl download o
 awk -v a="$cget" -v b="$pull" 'BEGIN { printf "pull speed / curl: %.2f (target >= 0.80)\n", a / b }'
 echo "curl | tee | openssl dgst -sha256, then fdatasync: $cgetv ms (runs $(tr '\n' ' ' <t_cgetv))"
 awk -v a="$cgetv" -v b="$pull" 'BEGIN { printf "pull speed / (curl + hash + fdatasync): %.2f\n", a / b }'
+echo "curl download to /dev/null: $cnull ms (runs $(tr '\n' ' ' <t_cnull))"
 awk -v a="$(best <t_cget)" -v b="$(best <t_pull)" -v c="$(best <t_cup)" -v d="$(best <t_push)" \
 	'BEGIN { printf "best runs: pull %d ms vs curl %d ms: %.2f; push %d ms vs curl %d ms: %.2f\n", b, a, a / b, d, c, c / d }'
