@@ -575,11 +575,82 @@ static pg_code read_small_file(const char *path, size_t max, pg_buf *out, int *m
 	return PG_OK;
 }
 
+static long ms_until(const struct timespec *deadline)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (long)(deadline->tv_sec - now.tv_sec) * 1000 + (deadline->tv_nsec - now.tv_nsec) / 1000000;
+}
+
+/* Reads the helper's output until it closes it, prints more than we keep, or
+ * the deadline passes; then waits for it to exit, killing it at the
+ * deadline.  One deadline for both, so that a helper that keeps the pipe
+ * open, trickles bytes, closes its output and goes on running, or floods
+ * it, cannot hold packgate longer than HELPER_TIMEOUT_MS.  Returns 0 when
+ * the helper exited on its own with status 0 and said everything. */
+static int helper_collect(pid_t pid, int fd, pg_buf *buf, int *timed_out, int *too_long)
+{
+	struct timespec deadline;
+	int status = 0;
+	pid_t w = 0;
+
+	clock_gettime(CLOCK_MONOTONIC, &deadline);
+	deadline.tv_sec += HELPER_TIMEOUT_MS / 1000;
+	*timed_out = *too_long = 0;
+	for (;;) {
+		struct pollfd pfd = { fd, POLLIN, 0 };
+		char block[4096];
+		ssize_t got;
+		long left = ms_until(&deadline);
+		int pr;
+
+		if (left <= 0) {
+			*timed_out = 1;
+			break;
+		}
+		pr = poll(&pfd, 1, (int)left);
+		if (pr < 0 && errno == EINTR)
+			continue;
+		if (pr <= 0)
+			continue; /* the deadline decides */
+		got = read(fd, block, sizeof block);
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got <= 0)
+			break;
+		if (pg_buf_add(buf, block, (size_t)got) != 0) {
+			*too_long = 1;
+			break;
+		}
+	}
+	while (!*timed_out && !*too_long) {
+		long left;
+		w = waitpid(pid, &status, WNOHANG);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w != 0)
+			break;
+		left = ms_until(&deadline);
+		if (left <= 0)
+			*timed_out = 1;
+		else
+			poll(NULL, 0, left < 20 ? (int)left : 20);
+	}
+	if (*timed_out || *too_long) {
+		kill(pid, SIGKILL);
+		while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+			;
+		return -1;
+	}
+	return w == pid && WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -1;
+}
+
 /* Runs `docker-credential-NAME get` with the host on stdin; *found when it
- * printed credentials. */
+ * printed credentials.  The helper gets HELPER_TIMEOUT_MS in all. */
 static pg_code run_helper(pg_remote *r, const char *name, int *found, pg_error *err)
 {
-	int in[2] = { -1, -1 }, outp[2] = { -1, -1 }, status = 0;
+	int in[2] = { -1, -1 }, outp[2] = { -1, -1 }, timed_out, too_long;
 	char prog[96];
 	pid_t pid;
 	pg_buf buf;
@@ -587,12 +658,11 @@ static pg_code run_helper(pg_remote *r, const char *name, int *found, pg_error *
 	cJSON *doc = NULL;
 	pg_code rc = PG_OK;
 	size_t n = strlen(name);
-	int waited = 0;
 
 	*found = 0;
 	pg_buf_init(&buf, HELPER_OUTPUT_MAX);
 	if (n == 0 || n > 64 || strspn(name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-") != n) {
-		snprintf(r->helper_note, sizeof r->helper_note, "credential helper name %s is not valid", name);
+		snprintf(r->helper_note, sizeof r->helper_note, _("credential helper name %s is not valid"), name);
 		return PG_OK;
 	}
 	snprintf(prog, sizeof prog, "docker-credential-%s", name);
@@ -623,33 +693,17 @@ static pg_code run_helper(pg_remote *r, const char *name, int *found, pg_error *
 	sigaction(SIGPIPE, &old, NULL);
 	close(in[1]);
 	in[1] = -1;
-	for (;;) {
-		struct pollfd pfd = { outp[0], POLLIN, 0 };
-		char block[4096];
-		ssize_t got;
-		int pr = poll(&pfd, 1, 500);
-		if (pr < 0 && errno != EINTR)
-			break;
-		if (pr <= 0) {
-			waited += 500;
-			if (waited >= HELPER_TIMEOUT_MS) {
-				kill(pid, SIGKILL);
-				break;
-			}
-			continue;
-		}
-		got = read(outp[0], block, sizeof block);
-		if (got <= 0)
-			break;
-		if (pg_buf_add(&buf, block, (size_t)got) != 0)
-			break;
-	}
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-		;
-	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+	if (helper_collect(pid, outp[0], &buf, &timed_out, &too_long) != 0) {
 		char *e = pg_escape(buf.data ? buf.data : "", buf.len > 120 ? 120 : buf.len);
-		snprintf(r->helper_note, sizeof r->helper_note, "%s failed%s%s", prog, buf.len ? ": " : "",
-		         e ? e : "");
+		if (timed_out)
+			snprintf(r->helper_note, sizeof r->helper_note, _("%s gave no answer within %d s"), prog,
+			         HELPER_TIMEOUT_MS / 1000);
+		else if (too_long)
+			snprintf(r->helper_note, sizeof r->helper_note, _("%s printed more than %zu bytes"), prog,
+			         HELPER_OUTPUT_MAX);
+		else
+			snprintf(r->helper_note, sizeof r->helper_note, _("%s failed%s%s"), prog, buf.len ? ": " : "",
+			         e ? e : "");
 		for (char *p = r->helper_note; *p; p++)
 			if (*p == '\n')
 				*p = ' ';
@@ -657,14 +711,14 @@ static pg_code run_helper(pg_remote *r, const char *name, int *found, pg_error *
 		goto out;
 	}
 	if (pg_json_parse(buf.data ? buf.data : "", buf.len, NULL, &doc, NULL) != PG_OK) {
-		snprintf(r->helper_note, sizeof r->helper_note, "%s printed no JSON", prog);
+		snprintf(r->helper_note, sizeof r->helper_note, _("%s printed no JSON"), prog);
 		goto out;
 	}
 	{
 		const char *u = pg_json_str(pg_json_get(doc, "Username"));
 		const char *s = pg_json_str(pg_json_get(doc, "Secret"));
 		if (!u || !s || !*s) {
-			snprintf(r->helper_note, sizeof r->helper_note, "%s printed no Username and Secret", prog);
+			snprintf(r->helper_note, sizeof r->helper_note, _("%s printed no Username and Secret"), prog);
 			goto out;
 		}
 		if (strcmp(u, "<token>") == 0) {
