@@ -1,10 +1,12 @@
 /* buf.c — growable byte buffer with a hard maximum. */
 #include "buf.h"
 
+#include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 void pg_buf_init(pg_buf *b, size_t max)
 {
@@ -106,4 +108,29 @@ char *pg_buf_steal(pg_buf *b, size_t *len)
 	b->len = 0;
 	b->cap = 0;
 	return p;
+}
+
+int pg_buf_read_fd(pg_buf *b, int fd)
+{
+	char block[8192];
+
+	for (;;) {
+		ssize_t n = read(fd, block, sizeof block);
+		size_t room = b->max - b->len;
+		int r;
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -3;
+		if (n == 0)
+			return 0;
+		if ((size_t)n > room) {
+			if ((r = pg_buf_add(b, block, room)) != 0)
+				return r;
+			return -1;
+		}
+		if ((r = pg_buf_add(b, block, (size_t)n)) != 0)
+			return r;
+	}
 }

@@ -29,6 +29,11 @@ int pg_buf_adds(pg_buf *b, const char *s);
 int pg_buf_addc(pg_buf *b, char c);
 /* Appends printf output; same returns. */
 int pg_buf_printf(pg_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Appends what fd holds, up to its end.  Returns 0 at the end; -1 when fd
+ * holds more than the buffer may take (the buffer then holds what fit);
+ * -2 on ENOMEM; -3 on a read error, errno telling which.  A read
+ * interrupted by a signal is retried.  fd stays open (the caller's). */
+int pg_buf_read_fd(pg_buf *b, int fd);
 /* Hands the storage to the caller (free() it) and empties the buffer.  Never
  * NULL unless out of memory: an empty buffer yields "". */
 char *pg_buf_steal(pg_buf *b, size_t *len);

@@ -165,26 +165,22 @@ static pg_code hash_file(int dirfd, struct member *m, unsigned char *block, pg_e
 
 static pg_code read_file(int dirfd, const char *name, uint64_t max, pg_buf *out, pg_error *err)
 {
-	char block[65536];
-	int fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-	ssize_t n;
+	int fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC), r, e;
 
 	pg_error_path(err, "%s", name);
 	if (fd < 0)
 		return pg_err_errno(err, errno, 0, name);
 	pg_buf_init(out, (size_t)max);
-	while ((n = read(fd, block, sizeof block)) > 0) {
-		int b = pg_buf_add(out, block, (size_t)n);
-		if (b) {
-			close(fd);
-			return b == -1 ? pg_err(err, PG_LIMIT_JSON_BYTES, _("%s: over the %llu-byte JSON limit"), name,
-			                        (unsigned long long)max)
-			               : pg_err(err, PG_IO_MEMORY, _("out of memory"));
-		}
-	}
+	r = pg_buf_read_fd(out, fd);
+	e = errno;
 	close(fd);
-	if (n < 0)
-		return pg_err_errno(err, errno, 0, name);
+	if (r == -1)
+		return pg_err(err, PG_LIMIT_JSON_BYTES, _("%s: over the %llu-byte JSON limit"), name,
+		              (unsigned long long)max);
+	if (r == -2)
+		return pg_err(err, PG_IO_MEMORY, _("out of memory"));
+	if (r == -3)
+		return pg_err_errno(err, e, 0, name);
 	return PG_OK;
 }
 

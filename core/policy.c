@@ -819,14 +819,11 @@ out:
 	return rc;
 }
 
-#define READ_CHUNK 65536
-
 pg_code pg_policy_load(const char *path, pg_policy **out, pg_error *err)
 {
 	pg_json_limits lim;
 	pg_buf b;
-	char *chunk = NULL;
-	int fd = -1;
+	int fd = -1, r;
 	pg_code rc = PG_OK;
 
 	*out = NULL;
@@ -842,35 +839,19 @@ pg_code pg_policy_load(const char *path, pg_policy **out, pg_error *err)
 		rc = pg_err_errno(err, errno, 0, path);
 		goto out;
 	}
-	chunk = malloc(READ_CHUNK);
-	if (!chunk) {
-		rc = pg_err(err, PG_IO_MEMORY, _("out of memory"));
+	r = pg_buf_read_fd(&b, fd);
+	if (r == -3) {
+		rc = pg_err_errno(err, errno, 0, path);
 		goto out;
 	}
-	for (;;) {
-		ssize_t n = read(fd, chunk, READ_CHUNK);
-		size_t room = b.max - b.len;
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			rc = pg_err_errno(err, errno, 0, path);
-			goto out;
-		}
-		if (n == 0)
-			break;
-		if (pg_buf_add(&b, chunk, (size_t)n < room ? (size_t)n : room) == -2) {
-			rc = pg_err(err, PG_IO_MEMORY, _("out of memory"));
-			goto out;
-		}
-		if (b.len == b.max)
-			break;
+	if (r == -2) {
+		rc = pg_err(err, PG_IO_MEMORY, _("out of memory"));
+		goto out;
 	}
 	rc = pg_policy_parse(b.data ? b.data : "", b.len, out, err);
 out:
 	if (fd >= 0)
 		close(fd);
-	free(chunk);
 	pg_buf_free(&b);
 	return rc;
 }

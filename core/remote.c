@@ -551,9 +551,7 @@ static int key_matches(const char *key, const char *host)
 
 static pg_code read_small_file(const char *path, size_t max, pg_buf *out, int *missing, pg_error *err)
 {
-	char block[8192];
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	ssize_t n;
+	int fd = open(path, O_RDONLY | O_CLOEXEC), r, e;
 
 	*missing = 0;
 	pg_buf_init(out, max);
@@ -564,14 +562,15 @@ static pg_code read_small_file(const char *path, size_t max, pg_buf *out, int *m
 		}
 		return pg_err_errno(err, errno, 0, path);
 	}
-	while ((n = read(fd, block, sizeof block)) > 0)
-		if (pg_buf_add(out, block, (size_t)n) != 0) {
-			close(fd);
-			return pg_err(err, PG_LIMIT_JSON_BYTES, _("%s: over %zu bytes"), path, max);
-		}
+	r = pg_buf_read_fd(out, fd);
+	e = errno;
 	close(fd);
-	if (n < 0)
-		return pg_err_errno(err, errno, 0, path);
+	if (r == -1)
+		return pg_err(err, PG_LIMIT_JSON_BYTES, _("%s: over %zu bytes"), path, max);
+	if (r == -2)
+		return oom(err);
+	if (r == -3)
+		return pg_err_errno(err, e, 0, path);
 	return PG_OK;
 }
 

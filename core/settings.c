@@ -2,9 +2,16 @@
 #include "settings.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+
+#include "buf.h"
+
+/* A configuration file is a few lines; anything longer is not one. */
+#define CONFIG_MAX ((size_t)64 * 1024)
 
 static const char *const names[PG_SET_COUNT_] = {
 	"registry", "policy", "gnupghome", "key", "remote", "cacert",
@@ -47,17 +54,36 @@ static char *resolve(const char *file, const char *value)
 
 pg_code pg_config_read(const char *path, char *values[PG_SET_COUNT_], pg_error *err)
 {
-	FILE *fp = fopen(path, "r");
-	char line[4096];
-	int lineno = 0;
+	int fd = open(path, O_RDONLY | O_CLOEXEC), r, e, lineno = 0;
+	const char *nul;
+	char *line, *next;
+	pg_buf b;
 	pg_code rc = PG_OK;
 
-	if (!fp)
+	if (fd < 0)
 		return pg_err_errno(err, errno, 0, path);
-	while (!rc && fgets(line, sizeof line, fp)) {
+	pg_buf_init(&b, CONFIG_MAX);
+	r = pg_buf_read_fd(&b, fd);
+	e = errno;
+	close(fd);
+	if (r == -3)
+		rc = pg_err_errno(err, e, 0, path);
+	else if (r == -2)
+		rc = pg_err(err, PG_IO_MEMORY, _("out of memory"));
+	else if (r == -1)
+		rc = pg_err(err, PG_USAGE, _("%s: over %zu bytes, not a configuration file"), path, CONFIG_MAX);
+	else if (b.len && (nul = memchr(b.data, '\0', b.len))) {
+		/* C strings stop at a NUL: the line would be read as shorter than it is */
+		for (const char *p = b.data; p < nul; p++)
+			lineno += *p == '\n';
+		rc = pg_err(err, PG_USAGE, _("%s:%d: a NUL byte, not a configuration file"), path, lineno + 1);
+	}
+	for (line = b.data; !rc && line && *line; line = next) {
 		char *eq, *key, *val;
 		int k;
 
+		if ((next = strchr(line, '\n')) != NULL)
+			*next++ = '\0';
 		lineno++;
 		key = trim(line);
 		if (!*key || *key == '#')
@@ -83,9 +109,7 @@ pg_code pg_config_read(const char *path, char *values[PG_SET_COUNT_], pg_error *
 		if (!values[k])
 			rc = pg_err(err, PG_IO_MEMORY, _("out of memory"));
 	}
-	if (!rc && ferror(fp))
-		rc = pg_err_errno(err, errno ? errno : EIO, 0, path);
-	fclose(fp);
+	pg_buf_free(&b);
 	return rc;
 }
 

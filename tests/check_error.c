@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "buf.h"
 #include "pg.h"
@@ -116,6 +117,46 @@ START_TEST(test_buf_cap)
 }
 END_TEST
 
+/* pg_buf_read_fd: a pipe's bytes in small writes up to its end; more than
+ * the cap (the buffer keeps what fit); a read error with its errno. */
+START_TEST(test_buf_read_fd)
+{
+	int p[2];
+	pg_buf b;
+
+	ck_assert_int_eq(pipe(p), 0);
+	ck_assert_int_eq(write(p[1], "key = ", 6), 6);
+	ck_assert_int_eq(write(p[1], "v\n", 2), 2);
+	close(p[1]);
+	pg_buf_init(&b, 8);
+	ck_assert_int_eq(pg_buf_read_fd(&b, p[0]), 0);
+	ck_assert_uint_eq(b.len, 8);
+	ck_assert_str_eq(b.data, "key = v\n");
+	close(p[0]);
+	pg_buf_free(&b);
+
+	ck_assert_int_eq(pipe(p), 0);
+	ck_assert_int_eq(write(p[1], "0123456789", 10), 10);
+	close(p[1]);
+	pg_buf_init(&b, 8);
+	ck_assert_int_eq(pg_buf_read_fd(&b, p[0]), -1);
+	ck_assert_uint_eq(b.len, 8);
+	ck_assert_str_eq(b.data, "01234567");
+	close(p[0]);
+	pg_buf_free(&b);
+
+	ck_assert_int_eq(pipe(p), 0);
+	pg_buf_init(&b, 8);
+	errno = 0;
+	ck_assert_int_eq(pg_buf_read_fd(&b, p[1]), -3); /* the write end cannot be read */
+	ck_assert_int_eq(errno, EBADF);
+	ck_assert_uint_eq(b.len, 0);
+	close(p[0]);
+	close(p[1]);
+	pg_buf_free(&b);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("error");
@@ -126,6 +167,7 @@ int main(void)
 	tcase_add_test(tc, test_err_escapes);
 	tcase_add_test(tc, test_err_errno);
 	tcase_add_test(tc, test_buf_cap);
+	tcase_add_test(tc, test_buf_read_fd);
 	suite_add_tcase(s, tc);
 	return pg_check_run(s);
 }
