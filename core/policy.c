@@ -849,6 +849,12 @@ pg_code pg_policy_load(const char *path, pg_policy **out, pg_error *err)
 		goto out;
 	}
 	rc = pg_policy_parse(b.data ? b.data : "", b.len, out, err);
+	if (rc && err) {
+		/* the parser's message names the field; say which file, too */
+		char msg[sizeof err->message];
+		memcpy(msg, err->message, sizeof msg);
+		pg_err(err, rc, _("policy %s: %s"), path, msg);
+	}
 out:
 	if (fd >= 0)
 		close(fd);

@@ -122,7 +122,8 @@ pg_code pg_policy_parse(const char *buf, size_t len, pg_policy **out, pg_error *
 
 /* Reads the file at path (at most the default JSON cap; a longer file is
  * mpk.limit.json_bytes) and parses it as pg_policy_parse does.  File errors
- * are io.not_found, io.permission or io.read naming the path. */
+ * are io.not_found, io.permission or io.read naming the path; a parse
+ * error's message starts with "policy PATH: ". */
 pg_code pg_policy_load(const char *path, pg_policy **out, pg_error *err);
 
 /* Frees a policy; NULL is fine. */
