@@ -814,7 +814,9 @@ static pg_code refuse_foreign_file(const char *path, pg_error *err)
 		return errno == ENOENT ? PG_OK : pg_err_errno(err, errno, 0, path);
 	if (S_ISDIR(st.st_mode))
 		return pg_err(err, PG_IO_READ, _("%s: is a directory, not a registry"), path);
-	if (!S_ISREG(st.st_mode) || st.st_size == 0)
+	if (!S_ISREG(st.st_mode))
+		return pg_err(err, PG_IO_READ, _("%s: is not a regular file, not a registry"), path);
+	if (st.st_size == 0)
 		return PG_OK;
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
@@ -831,7 +833,7 @@ int pg_reg_exists(const char *path)
 {
 	struct stat st;
 
-	return stat(path, &st) == 0 && S_ISREG(st.st_mode);
+	return stat(path, &st) == 0 || errno != ENOENT;
 }
 
 pg_code pg_reg_open(const char *path, pg_reg **out, pg_error *err)

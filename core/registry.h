@@ -48,8 +48,10 @@ typedef struct pg_reg pg_reg;
  * new handle (pg_reg_close). */
 pg_code pg_reg_open(const char *path, pg_reg **out, pg_error *err);
 
-/* True when a registry database file exists at path (the commands that
- * only read use it not to create one as a side effect). */
+/* False only when nothing is at path: the commands that only read use it
+ * not to create a registry as a side effect, and leave anything else there
+ * (a directory, a device, a file that is not a database) to pg_reg_open,
+ * which refuses it by name. */
 int pg_reg_exists(const char *path);
 
 /* Closes the handle and frees everything it holds; NULL is fine. */
