@@ -165,12 +165,20 @@ static pg_code hash_file(int dirfd, struct member *m, unsigned char *block, pg_e
 
 static pg_code read_file(int dirfd, const char *name, uint64_t max, pg_buf *out, pg_error *err)
 {
-	int fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC), r, e;
+	/* O_NONBLOCK: opening a FIFO must not wait for a writer */
+	int fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC), r, e;
+	struct stat st;
 
 	pg_error_path(err, "%s", name);
+	pg_buf_init(out, (size_t)max);
+	if (fd < 0 && errno == ELOOP)
+		return pg_err(err, PG_ARCHIVE_ENTRY_TYPE, _("%s: not a regular file"), name);
 	if (fd < 0)
 		return pg_err_errno(err, errno, 0, name);
-	pg_buf_init(out, (size_t)max);
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return pg_err(err, PG_ARCHIVE_ENTRY_TYPE, _("%s: not a regular file"), name);
+	}
 	r = pg_buf_read_fd(out, fd);
 	e = errno;
 	close(fd);
