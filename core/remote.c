@@ -549,9 +549,13 @@ static int key_matches(const char *key, const char *host)
 	return n == strlen(host) && strncasecmp(k, host, n) == 0;
 }
 
+/* Reads a configuration file nobody named on the command line: a FIFO is
+ * not opened for reading (nothing waits for a writer), anything but a
+ * regular file is refused. */
 static pg_code read_small_file(const char *path, size_t max, pg_buf *out, int *missing, pg_error *err)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC), r, e;
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC), r, e;
+	struct stat st;
 
 	*missing = 0;
 	pg_buf_init(out, max);
@@ -561,6 +565,10 @@ static pg_code read_small_file(const char *path, size_t max, pg_buf *out, int *m
 			return PG_OK;
 		}
 		return pg_err_errno(err, errno, 0, path);
+	}
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return pg_err(err, PG_IO_READ, _("%s: not a regular file"), path);
 	}
 	r = pg_buf_read_fd(out, fd);
 	e = errno;
