@@ -422,6 +422,17 @@ static pg_code secret_key(pg_sig *s, const char *fpr, pg_sig_key *out, gpgme_key
 	if (e) {
 		if (is_env_error(e))
 			return gpg_fail(err, e, _("looking up a secret key"));
+		/* gpg lists no secret key when gpg-agent, which holds them, cannot
+		 * start (a home whose socket path is too long, say): say so when
+		 * the public key is there, instead of only "no secret key" */
+		if (gpgme_get_key(s->ctx, norm, &key, 0) == 0) {
+			rc = pg_err(err, PG_SIG_UNKNOWN_KEY,
+			            _("no secret key %s in the GnuPG home, only its public key (%s): the secret key is "
+			              "elsewhere, or gpg-agent could not start for this home (gpg -K there tells)"),
+			            norm, key_uid(key));
+			gpgme_key_unref(key);
+			return rc;
+		}
 		return pg_err(err, PG_SIG_UNKNOWN_KEY, _("no secret key %s in the GnuPG home"), norm);
 	}
 	if (key->revoked)

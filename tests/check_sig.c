@@ -990,6 +990,17 @@ START_TEST(test_import)
 	ck_assert_uint_eq(res.unchanged, 1);
 	ck_assert_int_eq(pg_sig_verify(s, data, data_len, sig, siglen, fpr[ALICE], NULL, 0, &r, &err), PG_OK);
 	ck_assert_str_eq(r.uid, uids[ALICE]);
+	{
+		/* her public key alone cannot sign, and the refusal says it is there */
+		pg_sig_key k;
+		char want[512];
+		ck_assert_int_eq(pg_sig_choose_key(s, NULL, fpr[ALICE], &k, &err), PG_SIG_UNKNOWN_KEY);
+		snprintf(want, sizeof want,
+		         "no secret key %s in the GnuPG home, only its public key (%s): the secret key is elsewhere, "
+		         "or gpg-agent could not start for this home (gpg -K there tells)",
+		         fpr[ALICE], uids[ALICE]);
+		ck_assert_str_eq(err.message, want);
+	}
 	ck_assert_int_eq(pg_sig_import(s, "hello", 5, &res, &err), PG_SIG_UNKNOWN_KEY);
 	ck_assert_str_eq(err.message, "no OpenPGP key in the input");
 	free(pub);
