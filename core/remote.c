@@ -41,7 +41,8 @@
 #define ERROR_BODY_MAX ((size_t)64 * 1024)      /* error answers kept (cut beyond) */
 #define TOKEN_BODY_MAX ((size_t)1024 * 1024)    /* a token answer */
 #define TAGS_BODY_MAX ((size_t)4 * 1024 * 1024) /* one page of tags */
-#define TAGS_PAGES_MAX 10000
+#define TAGS_PAGES_MAX 1000                     /* pages of one tag list */
+#define TAGS_MAX 100000                         /* tags of one repository */
 #define DOCKER_CONFIG_MAX ((size_t)1024 * 1024)
 #define HELPER_OUTPUT_MAX ((size_t)64 * 1024)
 #define HELPER_TIMEOUT_MS 30000
@@ -2222,6 +2223,10 @@ pg_code pg_remote_tags(pg_remote *r, const char *repo, char ***tags, size_t *n, 
 				rc = pg_err(err, PG_REMOTE_PROTOCOL, _("%s: a tag that is not a string"), repo);
 				break;
 			}
+			if (len == TAGS_MAX) {
+				rc = pg_err(err, PG_LIMIT_ENTRIES, _("%s: more than %d tags"), repo, TAGS_MAX);
+				break;
+			}
 			if (len == cap) {
 				size_t nc = cap ? cap * 2 : 64;
 				char **nv = realloc(v, nc * sizeof *nv);
@@ -2255,6 +2260,8 @@ pg_code pg_remote_tags(pg_remote *r, const char *repo, char ***tags, size_t *n, 
 		if (rc)
 			break;
 	}
+	if (!rc && url) /* a list that does not end is not one to act on */
+		rc = pg_err(err, PG_REMOTE_PROTOCOL, _("%s: the tag list goes on past %d pages"), repo, TAGS_PAGES_MAX);
 	free(url);
 	if (rc) {
 		pg_remote_strings_free(v, len);

@@ -169,8 +169,10 @@ pg_code pg_remote_manifest_put(pg_remote *r, const char *repo, const char *ref, 
                                const char *body, size_t len, int *subject_ok, pg_error *err);
 
 /* The tags of a repository (every page), in the registry's order.  A
- * repository the registry does not know gives none.  *tags is a new array
- * of new strings (pg_remote_strings_free). */
+ * repository the registry does not know gives none.  More than 100,000 tags
+ * is mpk.limit.entries, a list that goes on past 1,000 pages (Link: next)
+ * remote.protocol: a hostile registry cannot fill memory or loop.  *tags is
+ * a new array of new strings (pg_remote_strings_free). */
 pg_code pg_remote_tags(pg_remote *r, const char *repo, char ***tags, size_t *n, pg_error *err);
 void pg_remote_strings_free(char **v, size_t n);
 

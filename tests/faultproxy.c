@@ -26,6 +26,8 @@
  *                       lacks: GET /v2/NAME/referrers/sha256:HEX answers
  *                       the index the fallback tag sha256-HEX holds, or an
  *                       empty index
+ *   --endless-tags N    a tag list GET is answered with N new tags and a
+ *                       Link to a next page, for ever (a hostile registry)
  *   --subjects          with --referrers-api, a manifest PUT with a subject
  *                       is answered with OCI-Subject and recorded, and the
  *                       referrers API answers what was recorded (as a
@@ -70,7 +72,8 @@ static struct {
 	int redirect_blobs;
 	int referrers_api;
 	int subjects;
-} opt = { 0, 0, 0, NULL, -1, 0, 0, 0, NULL, 0, 0, 0 };
+	int endless_tags; /* -1: off */
+} opt = { 0, 0, 0, NULL, -1, 0, 0, 0, NULL, 0, 0, 0, -1 };
 
 static void die(const char *fmt, ...)
 {
@@ -520,6 +523,40 @@ out:
 	free(buf);
 }
 
+/* --endless-tags: page "last" of a list that never ends. */
+static void endless_tags(int c, const char *target)
+{
+	const char *q = strstr(target, "/tags/list");
+	const char *last = strstr(target, "last=p");
+	long page = last ? atol(last + 6) + 1 : 0;
+	char extra[4400];
+	cJSON *doc = cJSON_CreateObject(), *tags;
+	char *body;
+
+	cJSON_AddStringToObject(doc, "name", "endless");
+	tags = cJSON_AddArrayToObject(doc, "tags");
+	for (int i = 0; i < opt.endless_tags; i++) {
+		char t[48];
+		snprintf(t, sizeof t, "p%ld-%d", page, i);
+		cJSON_AddItemToArray(tags, cJSON_CreateString(t));
+	}
+	body = cJSON_PrintUnformatted(doc);
+	snprintf(extra, sizeof extra, "Link: <%.*s/tags/list?n=1000&last=p%ld>; rel=\"next\"\r\n", (int)(q - target),
+	         target, page);
+	{
+		char head[4700];
+		snprintf(head, sizeof head,
+		         "HTTP/1.1 200 OK\r\n%sContent-Type: application/json\r\nContent-Length: %zu\r\n"
+		         "Connection: close\r\n\r\n",
+		         extra, body ? strlen(body) : 0);
+		send_all(c, head, strlen(head));
+		if (body)
+			send_all(c, body, strlen(body));
+	}
+	free(body);
+	cJSON_Delete(doc);
+}
+
 static void handle(int c, int port)
 {
 	char head[HEAD_MAX + 1], method[16], target[2048], auth[1024] = "", extra[4600];
@@ -576,6 +613,10 @@ static void handle(int c, int port)
 			       "{\"errors\":[{\"code\":\"UNAUTHORIZED\",\"message\":\"authentication required\"}]}");
 			return;
 		}
+	}
+	if (opt.endless_tags >= 0 && strcmp(method, "GET") == 0 && strstr(target, "/tags/list")) {
+		endless_tags(c, target);
+		return;
 	}
 	if (opt.referrers_api && strcmp(method, "GET") == 0 && strstr(target, "/referrers/sha256:")) {
 		referrers(c, target);
@@ -638,6 +679,8 @@ int main(int argc, char **argv)
 			opt.throttle = atoi(v);
 		else if (strcmp(a, "--bearer") == 0)
 			opt.bearer = v;
+		else if (strcmp(a, "--endless-tags") == 0)
+			opt.endless_tags = atoi(v);
 		else
 			die("unknown option %s", a);
 	}
