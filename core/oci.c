@@ -687,6 +687,8 @@ pg_code pg_oci_index_parse(const cJSON *index, pg_oci_refs *out, pg_error *err)
 	if (rc)
 		return rc;
 	n = (size_t)cJSON_GetArraySize(pg_json_get(index, "manifests"));
+	if (n > PG_OCI_INDEX_MAX)
+		return pg_err(err, PG_LIMIT_ENTRIES, _("an image index of %zu entries, more than %d"), n, PG_OCI_INDEX_MAX);
 	out->v = calloc(n ? n : 1, sizeof *out->v);
 	if (!out->v)
 		return oom(err);

@@ -70,6 +70,7 @@
 #define PG_OCI_DIGEST_SIZE 72        /* "sha256:" + 64 hex + NUL */
 #define PG_OCI_TAG_MAX 128           /* OCI tag length limit */
 #define PG_OCI_MANIFEST_MAX ((size_t)4 * 1024 * 1024) /* largest manifest or index accepted */
+#define PG_OCI_INDEX_MAX 1000                          /* entries of an index (statements about a pack) */
 
 /* The OCI media type of a member file of role r (see above); never NULL. */
 const char *pg_oci_media_type(pg_role r);
@@ -216,7 +217,8 @@ typedef struct pg_oci_refs {
  * document must be an object with schemaVersion 2, mediaType
  * PG_OCI_MT_INDEX when present, and a manifests list of descriptors; the
  * entries are returned in index order (out emptied first).  remote.protocol
- * on a malformed index. */
+ * on a malformed index; mpk.limit.entries for more than PG_OCI_INDEX_MAX
+ * entries (each one costs requests and a signature check). */
 pg_code pg_oci_index_parse(const cJSON *index, pg_oci_refs *out, pg_error *err);
 
 /* Adds a descriptor to an image index (NULL: a new empty one) and returns

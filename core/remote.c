@@ -3530,23 +3530,63 @@ static int replay_may_wait(pg_code c)
 	       c == PG_LIFECYCLE_ROLLBACK || c == PG_LIFECYCLE_CONFLICT || c == PG_SIG_MISSING || c == PG_REMOTE_CONFLICT;
 }
 
-/* Whether item i must wait: a transition waits for the transition it
- * continues and for the approvals it relies on, when those are pending. */
-static int must_wait(const struct sitem *items, size_t n, size_t i)
+/* The items in digest order, to find a statement by its digest. */
+struct byd {
+	const struct sitem **v;
+	size_t n;
+};
+
+static int byd_cmp(const void *a, const void *b)
 {
-	const pg_stmt *st = items[i].st;
+	return strcmp((*(const struct sitem *const *)a)->digest, (*(const struct sitem *const *)b)->digest);
+}
+
+static int byd_make(struct byd *d, const struct sitem *items, size_t n)
+{
+	d->n = n;
+	d->v = malloc((n ? n : 1) * sizeof *d->v);
+	if (!d->v)
+		return -1;
+	for (size_t i = 0; i < n; i++)
+		d->v[i] = &items[i];
+	qsort(d->v, n, sizeof *d->v, byd_cmp);
+	return 0;
+}
+
+/* Whether a statement of that digest about self's pack, other than self,
+ * is still pending. */
+static int pending(const struct byd *d, const struct sitem *self, const char *digest)
+{
+	size_t lo = 0, hi = d->n;
+
+	while (lo < hi) { /* the first entry not below digest */
+		size_t mid = lo + (hi - lo) / 2;
+		if (strcmp(d->v[mid]->digest, digest) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (; lo < d->n && strcmp(d->v[lo]->digest, digest) == 0; lo++)
+		if (d->v[lo] != self && !d->v[lo]->done && d->v[lo]->pack == self->pack)
+			return 1;
+	return 0;
+}
+
+/* Whether item i must wait: a transition waits for the transition it
+ * continues and for the approvals it relies on, when those are pending.
+ * A lookup by digest, not a scan: a registry may list many statements
+ * whose chain runs against their order, one more applied per round. */
+static int must_wait(const struct byd *d, const struct sitem *it)
+{
+	const pg_stmt *st = it->st;
 
 	if (st->kind != PG_STMT_TRANSITION)
 		return 0;
-	for (size_t j = 0; j < n; j++) {
-		if (j == i || items[j].done || items[j].pack != items[i].pack)
-			continue;
-		if (st->prev && strcmp(items[j].digest, st->prev) == 0)
+	if (st->prev && pending(d, it, st->prev))
+		return 1;
+	for (size_t a = 0; a < st->napprovals; a++)
+		if (pending(d, it, st->approvals[a]))
 			return 1;
-		for (size_t a = 0; a < st->napprovals; a++)
-			if (strcmp(items[j].digest, st->approvals[a]) == 0)
-				return 1;
-	}
 	return 0;
 }
 
@@ -3554,8 +3594,15 @@ static void replay_all(pg_remote *r, pg_review *rv, struct sitem *items, size_t 
                        pg_code *first, pg_error *err)
 {
 	int progress = 1;
+	struct byd d;
 
 	qsort(items, n, sizeof *items, sitem_cmp);
+	if (byd_make(&d, items, n) != 0) {
+		pg_error e;
+		oom(&e);
+		first_fail(first, err, &e);
+		progress = 0; /* every item fails below */
+	}
 	while (progress) {
 		progress = 0;
 		for (size_t i = 0; i < n; i++) {
@@ -3564,7 +3611,7 @@ static void replay_all(pg_remote *r, pg_review *rv, struct sitem *items, size_t 
 			pg_error e;
 			pg_code rc;
 
-			if (items[i].done || must_wait(items, n, i))
+			if (items[i].done || must_wait(&d, &items[i]))
 				continue;
 			pg_error_clear(&e);
 			rc = pg_review_replay(rv, items[i].statement, items[i].len, items[i].signature, &how, &e);
@@ -3607,6 +3654,7 @@ static void replay_all(pg_remote *r, pg_review *rv, struct sitem *items, size_t 
 		first_fail(first, err, &e);
 		items[i].done = 1;
 	}
+	free(d.v);
 }
 
 static int str_in(char *const *v, size_t n, const char *s)

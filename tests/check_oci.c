@@ -629,6 +629,43 @@ START_TEST(test_index)
 }
 END_TEST
 
+/* An index of PG_OCI_INDEX_MAX entries is read; one more is refused before
+ * any entry is looked at (each would cost requests and a signature check). */
+START_TEST(test_index_cap)
+{
+	pg_oci_refs refs = { 0 };
+	pg_error err;
+
+	for (int extra = 0; extra <= 1; extra++) {
+		cJSON *ix = cJSON_CreateObject(), *list;
+		cJSON_AddNumberToObject(ix, "schemaVersion", 2);
+		cJSON_AddStringToObject(ix, "mediaType", PG_OCI_MT_INDEX);
+		list = cJSON_AddArrayToObject(ix, "manifests");
+		for (int i = 0; i < PG_OCI_INDEX_MAX + extra; i++) {
+			cJSON *e = cJSON_CreateObject();
+			char dg[PG_OCI_DIGEST_SIZE];
+			snprintf(dg, sizeof dg, "sha256:%064x", i);
+			cJSON_AddStringToObject(e, "mediaType", PG_OCI_MT_MANIFEST);
+			cJSON_AddStringToObject(e, "artifactType", PG_OCI_ARTIFACT_APPROVAL);
+			cJSON_AddStringToObject(e, "digest", dg);
+			cJSON_AddNumberToObject(e, "size", 100);
+			cJSON_AddItemToArray(list, e);
+		}
+		pg_error_clear(&err);
+		if (!extra) {
+			ck_assert_int_eq(pg_oci_index_parse(ix, &refs, &err), PG_OK);
+			ck_assert_uint_eq(refs.n, PG_OCI_INDEX_MAX);
+		} else {
+			ck_assert_int_eq(pg_oci_index_parse(ix, &refs, &err), PG_LIMIT_ENTRIES);
+			ck_assert_str_eq(err.message, "an image index of 1001 entries, more than 1000");
+			ck_assert_uint_eq(refs.n, 0);
+		}
+		pg_oci_refs_free(&refs);
+		cJSON_Delete(ix);
+	}
+}
+END_TEST
+
 /* ------------------------------------------------------------ reassembly */
 
 /* Extracts a pack, maps it, writes the pack back from the mapped layers;
@@ -846,6 +883,7 @@ int main(void)
 	tcase_add_loop_test(tc, test_check_remote, 0, (int)(sizeof remote_cases / sizeof remote_cases[0]));
 	tcase_add_test(tc, test_statement_manifest);
 	tcase_add_test(tc, test_index);
+	tcase_add_test(tc, test_index_cap);
 	tcase_add_test(tc, test_round_trip);
 	tcase_add_test(tc, test_round_trip_signed);
 	tcase_add_test(tc, test_assemble_short_source);
