@@ -620,7 +620,9 @@ static int helper_collect(pid_t pid, int fd, pg_buf *buf, int *timed_out, int *t
 		pr = poll(&pfd, 1, (int)left);
 		if (pr < 0 && errno == EINTR)
 			continue;
-		if (pr <= 0)
+		if (pr < 0)
+			break; /* cannot wait on it: its exit status decides */
+		if (pr == 0)
 			continue; /* the deadline decides */
 		got = read(fd, block, sizeof block);
 		if (got < 0 && errno == EINTR)
