@@ -608,7 +608,9 @@ out:
 	return rc;
 }
 
-/* An existing directory: 0 empty or absent, 1 an earlier demo, -1 other. */
+/* What is at dir: 0 nothing or an empty directory, 1 an earlier demo, -1 a
+ * directory with other things in it, -2 something that is not a directory,
+ * -3 a directory that cannot be read (errno says why). */
 static int dir_kind(const char *dir)
 {
 	DIR *d = opendir(dir);
@@ -616,7 +618,7 @@ static int dir_kind(const char *dir)
 	int entries = 0, marker = 0;
 
 	if (!d)
-		return 0;
+		return errno == ENOENT ? 0 : errno == ENOTDIR ? -2 : -3;
 	while ((de = readdir(d))) {
 		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
 			continue;
@@ -665,8 +667,15 @@ int cmd_demo(pg_cli *cli)
 	if (!dir)
 		return cli_usage(cli, _("out of memory"));
 	kind = dir_kind(dir);
+	if (kind == -3) {
+		pg_err_errno(&err, errno, 0, dir);
+		free(dir);
+		return cli_fail(cli, &err);
+	}
 	if (kind < 0) {
-		rc = cli_usage(cli, _("%s is not empty and is not a packgate demo; choose another --dir"), dir);
+		rc = cli_usage(cli, kind == -2 ? _("%s is not a directory; choose another --dir")
+		                               : _("%s is not empty and is not a packgate demo; choose another --dir"),
+		               dir);
 		free(dir);
 		return rc;
 	}
