@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -159,6 +160,15 @@ pg_code pg_config_resolve(pg_config *cfg, const char *const given[PG_SET_COUNT_]
 		if (!default_file) {
 			rc = pg_err(err, PG_IO_MEMORY, _("out of memory"));
 			goto out;
+		}
+		{
+			/* a file nobody named must not hold every command up: a FIFO
+			 * there would wait for a writer (--config FIFO does, as cat) */
+			struct stat st;
+			if (stat(default_file, &st) == 0 && !S_ISREG(st.st_mode)) {
+				rc = pg_err(err, PG_USAGE, _("%s: not a regular file, not a configuration file"), default_file);
+				goto out;
+			}
 		}
 		rc = pg_config_read(default_file, default_vals, err);
 		if (rc == PG_IO_NOT_FOUND) {
